@@ -1,0 +1,130 @@
+"""The updater workbook's layout: the one place that knows sheet names, columns, rows and metadata.
+
+The generator writes through it and the reader reads through it; nothing else names a cell.
+
+Sheets: ``Instructions`` (first, active), ``Return`` (the data-entry table) and a very hidden
+``_pmf_metadata`` sheet of key/value pairs that identifies the return. The data-entry table's
+header row is row 5; PIs follow from row 6 in library order. Header labels are stable: ``PI ref``,
+``Actual``, ``Numerator``, ``Denominator`` and ``Comment`` in particular, so any tool can find them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl.utils import get_column_letter
+
+INSTRUCTIONS_SHEET = "Instructions"
+RETURN_SHEET = "Return"
+META_SHEET = "_pmf_metadata"
+TITLE_ROW = 1
+SUBTITLE_ROW = 2
+HEADER_ROW = 5
+FIRST_ROW = 6
+MAX_EXTRA_ROWS = 200  # rows read past the expected ones, to notice inserted rows (never the sheet's dimension)
+META_KEYS = ("tool", "template_version", "council", "period", "directorate", "service", "generated_at", "fingerprint", "rows")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: float
+    input: bool = False
+    locked_content: bool = False  # pre-populated, part of the fingerprint
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("ref", "PI ref", 11, locked_content=True),
+    Column("title", "Title", 38, locked_content=True),
+    Column("definition", "Definition", 50, locked_content=True),
+    Column("type", "Type", 9, locked_content=True),
+    Column("unit", "Unit", 10, locked_content=True),
+    Column("polarity", "Polarity", 12, locked_content=True),
+    Column("annual_target", "Annual target", 11, locked_content=True),
+    Column("target", "Target this quarter", 11, locked_content=True),
+    Column("earlier", "Earlier this year", 14, locked_content=True),
+    Column("last_year", "Same quarter last year", 12, locked_content=True),
+    Column("numerator", "Numerator", 12, input=True),
+    Column("denominator", "Denominator", 12, input=True),
+    Column("actual", "Actual", 12, input=True),
+    Column("status", "Status (live)", 18),
+    Column("comment", "Comment", 45, input=True),
+    Column("evidence", "Evidence ref", 16, input=True),
+    Column("updated_by", "Updated by", 16, input=True),
+    Column("verified_by", "Verified by", 16, input=True),
+    Column("check", "Check", 22),
+)
+BY_KEY = {c.key: c for c in COLUMNS}
+LOCKED_KEYS = tuple(c.key for c in COLUMNS if c.locked_content)
+INPUT_KEYS = tuple(c.key for c in COLUMNS if c.input)
+HEADER_LABELS = tuple(c.label for c in COLUMNS)
+
+
+def col_index(key: str) -> int:
+    """Zero-based column position of a layout column."""
+    return next(i for i, c in enumerate(COLUMNS) if c.key == key)
+
+
+def col_letter(key: str) -> str:
+    return get_column_letter(col_index(key) + 1)
+
+
+def cell(key: str, row: int) -> str:
+    """The A1 address of a layout column in a worksheet row (1-based)."""
+    return f"{col_letter(key)}{row}"
+
+
+def row_of(position: int) -> int:
+    """The worksheet row of the n-th PI (0-based) in the return."""
+    return FIRST_ROW + position
+
+
+# ---------------------------------------------------------------- live formulas
+
+
+def _num(d: Decimal) -> str:
+    """A decimal as an exact spreadsheet literal (no binary rounding happens in the comparison)."""
+    return format(d.normalize(), "f")
+
+
+def status_formula(row: int, decimals: int, better: int, met: Decimal, tolerance: Decimal, labels: dict[str, str]) -> str:
+    """The live status: the pipeline's rule with its thresholds precomputed exactly in decimal.
+
+    Spreadsheet arithmetic is binary floating point (90*0.9 is not 81 there), so the workbook never
+    computes a threshold: it compares the value, rounded to the reported decimal places, with
+    literals the pipeline computed.
+    """
+    a = cell("actual", row)
+    op = ">=" if better > 0 else "<="
+    rounded = f"ROUND({a},{decimals})"
+    if met == 0 or tolerance == met:
+        inner = f'IF({rounded}{op}{_num(met)},"{labels["met"]}","{labels["off_target"]}")'
+    else:
+        inner = (
+            f'IF({rounded}{op}{_num(met)},"{labels["met"]}",'
+            f'IF({rounded}{op}{_num(tolerance)},"{labels["within_tolerance"]}","{labels["off_target"]}"))'
+        )
+    return f'=IF({a}="","",IF(NOT(ISNUMBER({a})),"{labels["check_value"]}",{inner}))'
+
+
+def calculated_actual_formula(row: int, multiplier: Decimal) -> str:
+    n, d = cell("numerator", row), cell("denominator", row)
+    times = "" if multiplier == 1 else f"*{_num(multiplier)}"
+    return f'=IF(AND(ISNUMBER({n}),ISNUMBER({d})),IF({d}=0,"",{n}/{d}{times}),"")'
+
+
+def check_formula(row: int, decimals: int, off_label: str, worse_than: Decimal | None, better: int, evidence: bool) -> str:
+    """'Comment required' when off target or 10% or more worse than last year; 'Evidence ref required'."""
+    a, c, s, e = cell("actual", row), cell("comment", row), cell("status", row), cell("evidence", row)
+    needs = [f'{s}="{off_label}"']
+    if worse_than is not None:
+        op = "<=" if better > 0 else ">="
+        needs.append(f"IF(ISNUMBER({a}),ROUND({a},{decimals}){op}{_num(worse_than)},FALSE)")
+    cond = needs[0] if len(needs) == 1 else f"OR({','.join(needs)})"
+    comment = f'IF(AND({cond},LEN(TRIM({c}))=0),"Comment required","")'
+    if not evidence:
+        return f"={comment}"
+    ev = f'IF(AND(LEN({a}&"")>0,LEN(TRIM({e}))=0),"Evidence ref required","")'
+    return f'=TRIM({comment}&" "&{ev})'
