@@ -1,0 +1,39 @@
+# The two commands of the README: `make quarter` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PMF    := $(BIN)/pmf
+PERIOD := 2026-27-Q2
+STAMP  := $(VENV)/.installed
+
+.PHONY: quarter test install lint bench sample-workbooks clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The sample quarter end to end: generate the updater workbooks, then run the quarter on the sample returns.
+quarter: $(STAMP)
+	$(PMF) generate --period $(PERIOD) --out build/outbox
+	$(PMF) quarter --period $(PERIOD) --inbox sample_workbooks --out build/packs
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pmf_pipeline tests benchmarks
+	$(BIN)/mypy pmf_pipeline
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+## Rebuild the curated sample returns in sample_workbooks/ (commit the result).
+sample-workbooks: $(STAMP)
+	$(BIN)/python -m pmf_pipeline.samples sample_workbooks
+
+clean:
+	rm -rf build data .pytest_cache

@@ -1,0 +1,261 @@
+"""The ``pmf`` command: options in, one library call, a summary out, and the exit status.
+
+Exit status: 0 done; 1 the data has errors (a rejected file, an error finding, an audit
+discrepancy); 2 a usage or configuration error. A traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import PmfError
+from .periods import Period
+
+
+class Settings:
+    def __init__(self, config_dir: Path, data_dir: Path, debug: bool):
+        self.config_dir = config_dir
+        self.data_dir = data_dir
+        self.debug = debug
+
+    def config(self):  # type: ignore[no-untyped-def]
+        from .config import load_config
+
+        return load_config(self.config_dir)
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into one line and an exit status; a traceback only with --debug."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        settings: Settings = click.get_current_context().find_object(Settings)
+        try:
+            return fn(*args, **kwargs)
+        except PmfError as e:
+            if settings and settings.debug:
+                raise
+            click.echo(f"pmf: {e}", err=True)
+            sys.exit(e.exit_code)
+        except KeyboardInterrupt:
+            click.echo("pmf: interrupted; nothing half-written was kept. Run the command again to finish.", err=True)
+            sys.exit(130)
+        except Exception as e:  # noqa: BLE001 - the last line of defence for a person at a terminal
+            if settings and settings.debug:
+                raise
+            click.echo(f"pmf: stopped by an unexpected problem ({type(e).__name__}: {e}). Nothing was half-written. "
+                       "Run again with --debug for the details and report it.", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def progress(length: int, label: str):  # type: ignore[no-untyped-def]
+    """A progress bar on a terminal; silent when output goes to a file or CI log."""
+    return click.progressbar(length=length, label=label, file=sys.stderr if sys.stderr.isatty() else open(os.devnull, "w"))
+
+
+def period_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--period", "period", required=True, callback=lambda c, p, v: _period(v),
+                        help="The quarter, e.g. 2026-27-Q2 (financial year, then Q1 to Q4).")(fn)
+
+
+def _period(value: str) -> Period:
+    try:
+        return Period.parse(value)
+    except PmfError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pmf")
+@click.option("--config", "config_dir", type=click.Path(path_type=Path), default=lambda: os.environ.get("PMF_CONFIG", "config"),
+              show_default="config/ or $PMF_CONFIG", help="The configuration folder.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=lambda: os.environ.get("PMF_DATA", "data"),
+              show_default="data/ or $PMF_DATA", help="The data folder: master dataset, archive, reports.")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an unexpected problem.")
+@click.pass_context
+def main(ctx: click.Context, config_dir: Path, data_dir: Path, debug: bool) -> None:
+    """pmf: a council's quarterly performance cycle, from updater workbooks to scrutiny packs."""
+    ctx.obj = Settings(config_dir, data_dir, debug)
+
+
+@main.command("check-config")
+@click.pass_obj
+@friendly
+def check_config(settings: Settings) -> None:
+    """Check the configuration folder and say what it holds."""
+    config = settings.config()
+    fw = config.framework
+    click.echo(f"{settings.config_dir}: {fw.council}: {len(config.pis)} PIs, {len(fw.directorates)} directorates, "
+               f"{len(fw.objectives)} wellbeing objectives, {len(fw.committees)} scrutiny committees, "
+               f"{len(config.targets)} targets, {len(config.history)} historical values. No problems found.")
+
+
+@main.command()
+@period_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the workbooks.")
+@click.option("--by-service", is_flag=True, help="One workbook per service instead of per directorate.")
+@click.option("--directorate", "directorates", multiple=True, help="Only this directorate (repeatable).")
+@click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None,
+              help="Fix the generation time written into the workbooks (for reproducible files).")
+@click.pass_obj
+@friendly
+def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool, directorates: tuple[str, ...],
+             generated_at: dt.datetime | None) -> None:
+    """Write the pre-populated updater workbooks for a period."""
+    from .generate import generate as run, specs_for
+
+    config = settings.config()
+    unknown = [d for d in directorates if d not in {x.code for x in config.framework.directorates}]
+    if unknown:
+        raise click.BadParameter(f"unknown directorate {', '.join(unknown)}", param_hint="--directorate")
+    total = len(specs_for(config, period, by_service, list(directorates) or None))
+    with progress(total, "Writing workbooks") as bar:
+        done = run(config, period, out_dir, by_service, list(directorates) or None, generated_at, on_progress=lambda g: bar.update(1))
+    click.echo(f"Wrote {len(done)} workbooks ({sum(g.pis for g in done)} PIs, {len({g.directorate for g in done})} directorates) "
+               f"for {period} to {out_dir}/")
+
+
+# ---------------------------------------------------------------- returns in
+
+
+def _print_result(result, verbose: bool = True) -> None:  # type: ignore[no-untyped-def]
+    name = Path(result.file).name
+    if result.outcome == "rejected":
+        click.echo(f"  REJECTED  {name}: {result.findings[0].message if result.findings else ''}")
+        return
+    who = result.directorate or "?"
+    click.echo(f"  {'OK' if not result.errors else 'ERRORS':8}  {name} ({who}): {len(result.errors)} errors, {len(result.warnings)} warnings")
+    if verbose:
+        for f in result.findings:
+            where = ", ".join(x for x in (f.sheet and f"sheet {f.sheet}", f.cell and f"cell {f.cell}", f.pi_ref) if x)
+            click.echo(f"      {f.severity:7}  {where}: {f.message}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--period", "period", default=None, callback=lambda c, p, v: _period(v) if v else None,
+              help="Expect returns for this quarter (default: the period each return says).")
+@click.option("--quiet", is_flag=True, help="One line per file, without the findings.")
+@click.pass_obj
+@friendly
+def validate(settings: Settings, paths: tuple[Path, ...], period: Period | None, quiet: bool) -> None:
+    """Check returns without touching the master dataset (for coordinators, and for audit)."""
+    from .ingest import collect_files, validate_files
+
+    config = settings.config()
+    files = collect_files(list(paths))
+    with progress(len(files), "Checking returns") as bar:
+        results = validate_files(config, period, files, on_file=lambda r: bar.update(1))
+    for r in results:
+        _print_result(r, not quiet)
+    bad = sum(1 for r in results if not r.ok)
+    click.echo(f"Checked {len(results)} file(s): {len(results) - bad} without errors, {bad} with errors or rejected.")
+    sys.exit(1 if bad else 0)
+
+
+@main.command()
+@period_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--report-dir", type=click.Path(path_type=Path), default=None,
+              help="Where to write a findings workbook per return (default DATA/reports/PERIOD/validation).")
+@click.pass_obj
+@friendly
+def ingest(settings: Settings, period: Period, paths: tuple[Path, ...], report_dir: Path | None) -> None:
+    """Archive, validate and consolidate returned workbooks (files, or folders such as an inbox)."""
+    code = _ingest(settings, period, list(paths), report_dir)
+    _print_tracker(settings, period)
+    sys.exit(code)
+
+
+def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: Path | None) -> int:
+    from .ingest import collect_files, ingest as run
+    from .periodconfig import config_for_period
+    from .validation_report import write_validation_report
+
+    files = collect_files(paths)
+    with progress(len(files), "Reading returns") as bar:
+        summary = run(settings.config_dir, settings.data_dir, period, files, on_file=lambda o: bar.update(1))
+    config = config_for_period(settings.config_dir, settings.data_dir, period)
+    folder = report_dir or settings.data_dir / "reports" / str(period) / "validation"
+    for o in summary.outcomes:
+        if o.status == "duplicate":
+            click.echo(f"  SAME      {Path(o.result.file).name}: {o.result.findings[0].message}")
+            continue
+        _print_result(o.result)
+        write_validation_report(o.result, config, folder)
+    new = len(summary.outcomes) - summary.count("duplicate")
+    if not summary.changed:
+        click.echo(f"Nothing changed: all {len(summary.outcomes)} file(s) had already been received for {period}.")
+    else:
+        click.echo(f"Ingested {new} new file(s) for {period}: {summary.count('accepted')} accepted, {summary.count('rejected')} rejected, "
+                   f"{summary.count('duplicate')} already received. Findings workbooks: {folder}/")
+    return 1 if summary.has_errors else 0
+
+
+def _print_tracker(settings: Settings, period: Period) -> list:  # type: ignore[type-arg]
+    from .periodconfig import config_for_period
+    from .store import Store
+    from .tracker import return_states, unidentified
+
+    config = config_for_period(settings.config_dir, settings.data_dir, period)
+    store = Store(settings.data_dir)
+    try:
+        states = return_states(config, store, period)
+        stray = unidentified(store, period)
+    finally:
+        store.close()
+    click.echo(f"Returns for {period} (deadline {config.framework.deadline(period):%d %B %Y}):")
+    for s in states:
+        click.echo(f"  {s.directorate:6} {s.name:32} {s.summary}" + (f"  [{Path(s.file).name}]" if s.file else ""))
+    for s in stray:
+        click.echo(f"  {'?':6} {Path(s.file_name).name:32} rejected: not identifiable as any directorate's return")
+    return states
+
+
+@main.command("returns")
+@period_option
+@click.pass_obj
+@friendly
+def returns_cmd(settings: Settings, period: Period) -> None:
+    """The return tracker: which returns are in, late, rejected, or accepted with errors."""
+    states = _print_tracker(settings, period)
+    sys.exit(1 if any(s.state != "accepted" or s.errors for s in states) else 0)
+
+
+@main.command()
+@period_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None, help="Default: from the file's extension.")
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="The file to write.")
+@click.pass_obj
+@friendly
+def export(settings: Settings, period: Period, fmt: str | None, out: Path) -> None:
+    """Export the master dataset for a period, one row per PI, with status and trend."""
+    from .export import export_csv, export_xlsx
+    from .periodconfig import config_for_period
+    from .results import period_results
+    from .store import Store
+
+    fmt = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    config = config_for_period(settings.config_dir, settings.data_dir, period)
+    store = Store(settings.data_dir)
+    try:
+        results = period_results(config, store, period)
+    finally:
+        store.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        export_csv(results, out)
+    else:
+        export_xlsx(results, out, f"{config.framework.council}: performance indicators, {period.label}")
+    click.echo(f"Wrote {len(results)} PIs for {period} to {out}")

@@ -1,0 +1,120 @@
+"""Validation findings are data: each one a frozen record with a stable code, written for the updater."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+ERROR, WARNING = "error", "warning"
+
+# code -> the rule, in words (shown in reports beside the message)
+RULES = {
+    "unreadable": "The file must be a readable .xlsx return",
+    "not_a_return": "The file must be a return generated for this framework",
+    "wrong_council": "The return must be for this council",
+    "wrong_period": "The return must be for the period being collected",
+    "wrong_directorate": "The return must be for a known directorate",
+    "unknown_template": "The return must come from a template this tool knows",
+    "outdated_template": "The return must be the one issued for this period",
+    "duplicate": "A return already received is not taken twice",
+    "header_altered": "The columns of the return must not be changed",
+    "rows_changed": "Rows must not be added, deleted, duplicated or reordered",
+    "not_due": "A PI is reported only in the quarter it is due",
+    "locked_altered": "Pre-filled cells (references, titles, definitions, targets) must not be changed",
+    "value_missing": "Every PI due must have a value, or an explanation",
+    "not_a_number": "Values must be numbers",
+    "excel_error": "Cells must not hold spreadsheet errors",
+    "out_of_range": "Values must lie within the PI's valid range",
+    "calculation_incomplete": "Calculated PIs need both numerator and denominator",
+    "denominator_zero": "A denominator cannot be zero",
+    "numerator_exceeds_denominator": "A numerator cannot exceed its denominator for this PI",
+    "actual_disagrees": "A typed Actual must agree with its numerator and denominator",
+    "percent_as_fraction": "Percentages are typed as 85, not 0.85",
+    "comment_required": "Off-target PIs, and PIs 10% or more worse than last year, need a comment",
+    "evidence_missing": "PIs that require evidence need a working-papers reference",
+    "suspicious_swing": "Large changes against last quarter or last year are checked",
+    "cumulative_fell": "A year-to-date figure should not fall from last quarter",
+    "updater_missing": "Each figure records who updated it",
+    "verifier_missing": "Each figure records who verified it",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    message: str
+    file: str = ""
+    sheet: str | None = None
+    cell: str | None = None
+    pi_ref: str | None = None
+
+    @property
+    def rule(self) -> str:
+        return RULES.get(self.code, self.code)
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.cell:
+            parts.append(f"cell {self.cell}")
+        if self.pi_ref:
+            parts.append(self.pi_ref)
+        return ", ".join(p for p in parts if p)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["rule"] = self.rule
+        return d
+
+
+@dataclass(frozen=True)
+class ValueRecord:
+    """One PI's figure as consolidated: the value used, what was typed, and where it came from."""
+
+    pi_ref: str
+    actual: Decimal | None
+    text: str | None = None  # narrative PIs
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    comment: str = ""
+    evidence: str = ""
+    updated_by: str = ""
+    verified_by: str = ""
+    sheet: str = ""
+    cell: str = ""
+    typed: str = ""
+    normalisation: str | None = None
+    has_error: bool = False
+
+
+@dataclass
+class ReturnResult:
+    """The outcome of reading and validating one file."""
+
+    file: str
+    sha256: str
+    size: int = 0
+    outcome: str = "rejected"  # accepted | rejected | duplicate
+    period: str | None = None
+    directorate: str | None = None
+    service: str | None = None
+    template_version: str | None = None
+    generated_at: str | None = None
+    saved_at: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    values: list[ValueRecord] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "rejected" and not self.errors

@@ -1,0 +1,106 @@
+"""Turn what updaters really type into numbers, saying what was changed.
+
+Accepted: ``85%``, ``1,234``, ``£1,200``, `` 12 ``, non-breaking and thin spaces, numbers stored as
+text, ``(12)`` for -12, a formula's cached value. Values meaning "no data" (``n/a``, ``TBC``, ``-``,
+blank...) become missing, never zero. Every change is described in a note, so the master dataset
+can show the figure as typed beside the figure used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+NO_DATA_WORDS = {"n/a", "na", "n.a.", "n/k", "tbc", "tba", "tbd", "-", "–", "—", "--", "no data", "not available", "awaiting data", "nd", "?"}
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"), None)
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A cell's value as read: a number, missing, or a problem; with what was done to it."""
+
+    value: Decimal | None
+    typed: str  # the cell as typed, for the record
+    note: str | None = None  # a normalisation applied (None: taken as it was)
+    problem: str | None = None  # why it is not a number (None: fine)
+    missing: bool = False
+
+
+def typed_text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float):
+        return repr(raw) if not raw.is_integer() else str(int(raw)) if abs(raw) < 1e15 else repr(raw)
+    return str(raw)
+
+
+def parse_number(raw: object, percentage: bool = False) -> Parsed:
+    """Read one input cell as a number (see the module docstring)."""
+    typed = typed_text(raw)
+    if raw is None or raw == "":
+        return Parsed(None, typed, missing=True)
+    if isinstance(raw, bool):
+        return Parsed(None, typed, problem=f"'{typed}' is a true/false value, not a number")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and (raw != raw or raw in (float("inf"), float("-inf"))):
+            return Parsed(None, typed, problem="the cell does not hold a finite number")
+        if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
+            return Parsed(Decimal(int(raw)), typed)
+        return Parsed(Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw), typed)
+    if isinstance(raw, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        return Parsed(None, typed, problem=f"'{typed}' is a date or time, not a number (the cell may be formatted as a date)")
+    text = unicodedata.normalize("NFKC", str(raw)).translate(_INVISIBLE)
+    stripped = _SPACES.sub(" ", text).strip()
+    notes = []
+    if stripped != str(raw):
+        notes.append("spaces removed")
+    if stripped == "":
+        return Parsed(None, typed, note="blank (only spaces)", missing=True)
+    if stripped.lower() in NO_DATA_WORDS:
+        return Parsed(None, typed, note=f"'{stripped}' read as no data", missing=True)
+    s = stripped.replace(" ", "")
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        s, negative = s[1:-1], True
+        notes.append("(brackets) read as negative")
+    if s[:1] in "£$€":
+        s = s[1:]
+        notes.append("currency sign removed")
+    elif s[:2] in ("-£", "+£"):
+        s = s[0] + s[2:]
+        notes.append("currency sign removed")
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1]
+        if not percentage:
+            return Parsed(None, typed, problem=f"'{stripped}' has a % sign but this PI is not a percentage; type the number alone")
+        notes.append("% sign removed")
+    if _GROUPED.match(s):
+        s = s.replace(",", "")
+        notes.append("thousands separators removed")
+    if not _PLAIN.match(s):
+        return Parsed(None, typed, problem=f"'{stripped}' is not a number")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        return Parsed(None, typed, problem=f"'{stripped}' is not a number")
+    if negative:
+        value = -value
+    if not notes:
+        notes.append("number stored as text")
+    return Parsed(value, typed, note="; ".join(notes))
+
+
+def clean_text(raw: object) -> str:
+    """Free text (comments, names, references) as typed, trimmed; never altered otherwise."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
