@@ -147,7 +147,7 @@ def ingest(config_dir: str | Path, data_dir: str | Path, period: Period, paths: 
             for blob, path in blobs:
                 if isinstance(blob, bytes) and store.find_submission(str(period), sha256(blob)) is None:
                     todo.append((blob, str(path)))
-            raws = iter(read_isolated(todo))
+            raws = iter(list(read_isolated(todo)))  # every worker has finished before anything is consolidated
             for blob, path in blobs:
                 if isinstance(blob, WorkbookError):
                     outcome = FileOutcome(ReturnResult(str(path), "", findings=[Finding("unreadable", ERROR, str(blob), str(path))]), "rejected")

@@ -20,9 +20,21 @@ TIME_LIMIT = 60.0  # seconds per file
 
 
 def _limit_worker() -> None:
+    _die_with_parent()
     try:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     except (ValueError, OSError):  # pragma: no cover - platform without the limit
+        pass
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker whose parent is killed (even by SIGKILL) is ended too, never left behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
         pass
 
 
