@@ -259,3 +259,36 @@ def export(settings: Settings, period: Period, fmt: str | None, out: Path) -> No
     else:
         export_xlsx(results, out, f"{config.framework.council}: performance indicators, {period.label}")
     click.echo(f"Wrote {len(results)} PIs for {period} to {out}")
+
+
+# ---------------------------------------------------------------- packs
+
+
+@main.command()
+@period_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the packs.")
+@click.option("--no-pdf", is_flag=True, help="HTML only (quicker).")
+@click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None,
+              help="Fix the time printed as 'prepared', for byte-identical packs.")
+@click.pass_obj
+@friendly
+def report(settings: Settings, period: Period, out_dir: Path, no_pdf: bool, generated_at: dt.datetime | None) -> None:
+    """Render the quarter's packs: corporate overview, one per scrutiny committee, one per directorate."""
+    rendered = _report(settings, period, out_dir, not no_pdf, generated_at)
+    click.echo(f"Wrote {len(rendered)} packs for {period} to {out_dir}/ ({sum(r.pages for r in rendered)} PDF pages)")
+
+
+def _report(settings: Settings, period: Period, out_dir: Path, pdf: bool, generated_at: dt.datetime | None):  # type: ignore[no-untyped-def]
+    from .periodconfig import config_for_period
+    from .report.build import period_packs
+    from .report.render import render_packs
+
+    config = config_for_period(settings.config_dir, settings.data_dir, period)
+    if generated_at is not None and generated_at.tzinfo is None:
+        generated_at = generated_at.replace(tzinfo=dt.timezone.utc)
+    packs = period_packs(config, settings.data_dir, period, generated_at, generated_at.date() if generated_at else None)
+    with progress(len(packs), "Rendering packs") as bar:
+        rendered = render_packs(packs, out_dir, pdf=pdf, on_progress=lambda r: bar.update(1))
+    for r in rendered:
+        click.echo(f"  {r.title}: {r.html.name}" + (f", {r.pdf.name} ({r.pages} pages)" if r.pdf else ""))
+    return rendered

@@ -1,0 +1,1 @@
+"""The quarterly dashboard packs: the data handed to templates (``packs``), charts, and rendering."""

@@ -1,0 +1,44 @@
+"""From the master dataset to the packs of a period (``pmf report``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from ..config import Config
+from ..periods import Period
+from ..results import period_results
+from ..store import Store
+from ..tracker import return_states
+from .packs import Pack, build_packs
+from .render import Rendered, render_packs
+
+
+def data_as_at(store: Store, period: Period) -> str:
+    """The time of the last return taken into the master dataset for the period."""
+    row = store.db.execute("SELECT MAX(received_at) FROM submissions WHERE period = ?", (str(period),)).fetchone()
+    if not row or not row[0]:
+        return "no returns received"
+    return dt.datetime.fromisoformat(row[0]).strftime("%d %B %Y %H:%M UTC")
+
+
+def period_packs(config: Config, data_dir: str | Path, period: Period, generated_at: dt.datetime | None = None,
+                 today: dt.date | None = None) -> list[Pack]:
+    store = Store(data_dir)
+    try:
+        results = period_results(config, store, period)
+        states = return_states(config, store, period, today=today)
+        as_at = data_as_at(store, period)
+    finally:
+        store.close()
+    when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    # 'today' for the tracker is the generation day, so a fixed generation time gives the same packs
+    return build_packs(config, period, results, states, as_at, when)
+
+
+def report(config: Config, data_dir: str | Path, period: Period, out_dir: str | Path, pdf: bool = True,
+           generated_at: dt.datetime | None = None, on_progress: Callable[[Rendered], None] | None = None) -> list[Rendered]:
+    today = generated_at.date() if generated_at else None
+    packs = period_packs(config, data_dir, period, generated_at, today)
+    return render_packs(packs, out_dir, pdf=pdf, on_progress=on_progress)
