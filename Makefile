@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## The sample quarter end to end: generate the updater workbooks, then run the quarter on the sample returns.
+## The sample returns hold deliberate mistakes, so `pmf quarter` exits 1 (data errors found); only 2 or more fails here.
 quarter: $(STAMP)
 	$(PMF) generate --period $(PERIOD) --out build/outbox
-	$(PMF) quarter --period $(PERIOD) --inbox sample_workbooks --out build/packs
+	$(PMF) quarter --period $(PERIOD) --inbox sample_workbooks --out build/packs || [ $$? -eq 1 ]
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -292,3 +292,94 @@ def _report(settings: Settings, period: Period, out_dir: Path, pdf: bool, genera
     for r in rendered:
         click.echo(f"  {r.title}: {r.html.name}" + (f", {r.pdf.name} ({r.pages} pages)" if r.pdf else ""))
     return rendered
+
+
+# ---------------------------------------------------------------- the whole quarter, and audit
+
+
+@main.command()
+@period_option
+@click.option("--inbox", type=click.Path(path_type=Path, exists=True, file_okay=False), required=True, help="Folder of returned workbooks.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the packs.")
+@click.option("--no-pdf", is_flag=True, help="HTML packs only (quicker).")
+@click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None,
+              help="Fix the time printed as 'prepared', for byte-identical packs.")
+@click.pass_obj
+@friendly
+def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_pdf: bool, generated_at: dt.datetime | None) -> None:
+    """Ingest the inbox, validate, consolidate, rate and render every pack, in one go."""
+    from .quarter import run_quarter
+
+    if generated_at is not None and generated_at.tzinfo is None:
+        generated_at = generated_at.replace(tzinfo=dt.timezone.utc)
+    with progress(len(list(inbox.rglob("*"))), "Reading returns") as bar:
+        summary = run_quarter(settings.config_dir, settings.data_dir, period, inbox, out_dir, pdf=not no_pdf, generated_at=generated_at,
+                              on_file=lambda o: bar.update(1), on_pack=lambda r: None)
+    ing = summary.ingest
+    for o in ing.outcomes:
+        if o.status != "duplicate":
+            _print_result(o.result, verbose=False)
+    click.echo(f"Returns for {period}:")
+    for s in summary.states:
+        click.echo(f"  {s.directorate:6} {s.name:32} {s.summary}")
+    n_err = sum(len(o.result.errors) for o in ing.outcomes if o.status != "duplicate")
+    n_warn = sum(len(o.result.warnings) for o in ing.outcomes if o.status != "duplicate")
+    missing = sum(1 for s in summary.states if s.state in ("missing", "overdue"))
+    click.echo(f"In: {sum(1 for s in summary.states if s.state == 'accepted')} accepted, {missing} missing, "
+               f"{sum(1 for s in summary.states if s.state == 'rejected')} rejected; new findings: {n_err} errors, {n_warn} warnings.")
+    click.echo("Statuses: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(summary.statuses.items())))
+    if not summary.changed:
+        click.echo(f"Nothing changed since the last run: no new returns, and the {len(summary.packs)} packs in {out_dir}/ are up to date.")
+    else:
+        click.echo(f"Packs: {len(summary.packs)} written to {out_dir}/ ({sum(p['pages'] for p in summary.packs)} PDF pages). "
+                   f"Manifest: {settings.data_dir}/periods/{period}/manifest.json")
+    has_errors = any(s.state != "accepted" or s.errors for s in summary.states)
+    sys.exit(1 if has_errors else 0)
+
+
+@main.command()
+@click.argument("archive_dir", required=False, type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--period", "period", default=None, callback=lambda c, p, v: _period(v) if v else None, help="Audit this period's run.")
+@click.option("--sample", "sample", type=click.IntRange(1), default=None, help="Draw N PIs, by risk, for checking against working papers.")
+@click.option("--seed", type=int, default=None, help="The seed of the sample (printed when not given); the same seed draws the same PIs.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Where to write the audit report (default DATA/reports/PERIOD/audit).")
+@click.pass_obj
+@friendly
+def audit(settings: Settings, archive_dir: Path | None, period: Period | None, sample: int | None, seed: int | None, out_dir: Path | None) -> None:
+    """Re-run validation on archived returns and check that a period reproduces (exit 0 only if it does)."""
+    import secrets
+
+    from .audit import audit_folder, audit_period
+    from .audit_report import write_audit_report
+    from .errors import UsageError
+    from .periodconfig import config_for_period
+
+    if (archive_dir is None) == (period is None):
+        raise UsageError("give either --period P (audit a period's run) or ARCHIVE_DIR (a folder of archived returns)")
+    if sample is not None and period is None:
+        raise UsageError("--sample needs --period")
+    config = config_for_period(settings.config_dir, settings.data_dir, period) if period else settings.config()
+    report = audit_period(settings.config_dir, settings.data_dir, period) if period else audit_folder(settings.config_dir, settings.data_dir, archive_dir)
+    folder = out_dir or settings.data_dir / "reports" / (str(period) if period else "archive") / "audit"
+    html, xlsx = write_audit_report(report, config.framework.council, folder, f"audit_{period or 'archive'}")
+    click.echo(f"Audit of {report.period}: {report.files_checked} files, {report.figures_reproduced} of {report.figures_checked} figures reproduced, "
+               f"{report.statuses_checked} statuses and {report.packs_checked} packs checked.")
+    for d in report.discrepancies:
+        click.echo(f"  DISCREPANCY  {d.kind}: {d.what}: {d.detail}")
+    click.echo(("Everything reproduces." if report.clean else f"{len(report.discrepancies)} discrepancies.") + f" Report: {html} and {xlsx.name}")
+    if sample is not None and period is not None:
+        from .audit_sample import draw, write_sample_workbook
+        from .results import period_results
+        from .store import Store
+
+        seed = seed if seed is not None else secrets.randbelow(10**6)
+        store = Store(settings.data_dir)
+        try:
+            picked = draw(period_results(config, store, period), store, sample, seed)
+        finally:
+            store.close()
+        path = write_sample_workbook(picked, folder / f"audit_sample_{period}_seed{seed}.xlsx", f"{config.framework.council}: audit sample, {period.label}", seed)
+        click.echo(f"Sample of {len(picked)} PIs drawn by risk with seed {seed} (use --seed {seed} to draw it again): {path}")
+        for s in picked:
+            click.echo(f"  {s.result.pi.ref:9} {', '.join(s.reasons) or 'random draw (no particular risk)'}")
+    sys.exit(0 if report.clean else 1)

@@ -1,0 +1,152 @@
+"""pmf quarter end to end, and pmf audit catching each kind of tampering."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pmf_pipeline.cli import main
+
+from .conftest import PERIOD, ROOT
+
+SAMPLES = ROOT / "sample_workbooks"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def quarter_run(tmp_path, config_dir):
+    data, packs = tmp_path / "data", tmp_path / "packs"
+    base = ["--config", config_dir, "--data", data]
+    r = run(*base, "quarter", "--period", PERIOD, "--inbox", SAMPLES, "--out", packs, "--no-pdf", "--generated-at", "2026-11-01T09:00:00")
+    assert r.exit_code == 1, r.output  # the sample's deliberate errors
+    assert "Packs: 11 written" in r.output and "Statuses:" in r.output
+    return base, data, packs, config_dir
+
+
+def audit(base):
+    return run(*base, "audit", "--period", PERIOD)
+
+
+def test_second_quarter_run_changes_nothing_and_says_so(quarter_run):
+    base, data, packs, _ = quarter_run
+    before = {p.name: p.read_bytes() for p in packs.iterdir()}
+    manifest = (data / "periods" / str(PERIOD) / "manifest.json").read_bytes()
+    r = run(*base, "quarter", "--period", PERIOD, "--inbox", SAMPLES, "--out", packs, "--no-pdf")
+    assert "Nothing changed since the last run" in r.output, r.output
+    assert {p.name: p.read_bytes() for p in packs.iterdir()} == before
+    assert (data / "periods" / str(PERIOD) / "manifest.json").read_bytes() == manifest
+
+
+def test_untouched_period_audits_clean_even_after_the_configuration_moved_on(quarter_run):
+    base, data, packs, config_dir = quarter_run
+    targets = config_dir / "targets.csv"
+    targets.write_text(targets.read_text().replace("PAM/028,2026-27,90.0", "PAM/028,2026-27,50.0"))
+    r = audit(base)
+    assert r.exit_code == 0, r.output
+    assert "Everything reproduces" in r.output and "57 of 57 figures reproduced" in r.output
+    assert (data / "reports" / str(PERIOD) / "audit" / f"audit_{PERIOD}.html").exists()
+
+
+def _writable(p):
+    os.chmod(p, os.stat(p).st_mode | stat.S_IWUSR)
+
+
+def test_audit_catches_a_changed_archive_file(quarter_run):
+    base, data, *_ = quarter_run
+    archived = next((data / "archive" / str(PERIOD) / "SS").glob("*.xlsx"))
+    _writable(archived)
+    archived.write_bytes(archived.read_bytes() + b"\0")
+    r = audit(base)
+    assert r.exit_code == 1 and "archive_changed" in r.output and "Social_Services" in r.output
+
+
+def test_audit_catches_a_missing_archive_file(quarter_run):
+    base, data, *_ = quarter_run
+    archived = next((data / "archive" / str(PERIOD) / "PLC").glob("*.xlsx"))
+    archived.unlink()
+    r = audit(base)
+    assert r.exit_code == 1 and "archive_missing" in r.output and "Place" in r.output
+
+
+def test_audit_catches_a_value_changed_in_the_master_dataset(quarter_run):
+    base, data, *_ = quarter_run
+    db = sqlite3.connect(data / "master.sqlite")
+    db.execute("UPDATE pi_values SET actual = '99' WHERE pi_ref = 'CPM/072' AND current = 1")
+    db.commit()
+    db.close()
+    r = audit(base)
+    assert r.exit_code == 1
+    assert "value_differs" in r.output and "CPM/072" in r.output and "master 99" in r.output
+    assert "status_differs" in r.output or "pack_not_reproduced" in r.output
+
+
+def test_audit_catches_a_figure_the_archive_does_not_support(quarter_run):
+    base, data, *_ = quarter_run
+    db = sqlite3.connect(data / "master.sqlite")
+    sid = db.execute("SELECT id FROM submissions WHERE directorate = 'ENV'").fetchone()[0]
+    db.execute("INSERT INTO pi_values (period, pi_ref, submission_id, source, actual) VALUES (?, 'PAM/020', ?, 'return', '3.0')", (str(PERIOD), sid))
+    db.execute("INSERT INTO pi_values (period, pi_ref, source, actual) VALUES (?, 'PAM/021', 'history', '4.0')", (str(PERIOD),))
+    db.commit()
+    db.close()
+    r = audit(base)
+    assert r.exit_code == 1
+    assert "value_unsupported: PAM/020 in the master dataset" in r.output and "value_unsupported: PAM/021" in r.output
+
+
+def test_audit_catches_configuration_changed_after_the_period_was_closed(quarter_run):
+    base, data, *_ = quarter_run
+    frozen = data / "periods" / str(PERIOD) / "config" / "targets.csv"
+    frozen.write_text(frozen.read_text().replace("PAM/028,2026-27,90.0", "PAM/028,2026-27,80.0"))
+    r = audit(base)
+    assert r.exit_code == 1 and "config_changed" in r.output and "targets.csv" in r.output
+
+
+def test_audit_catches_a_changed_pack(quarter_run):
+    base, data, packs, _ = quarter_run
+    page = next(packs.glob("*social-services-directorate.html"))
+    page.write_text(page.read_text().replace("Off target", "Met"))
+    r = audit(base)
+    assert r.exit_code == 1 and "pack_changed" in r.output and page.name in r.output
+
+
+def test_audit_of_an_archive_folder(quarter_run, tmp_path):
+    base, data, *_ = quarter_run
+    copy = tmp_path / "audit_copy"
+    shutil.copytree(data / "archive" / str(PERIOD), copy)
+    r = run(*base, "audit", copy)
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.Workbook()
+    wb.save(copy / "stranger.xlsx")
+    r = run(*base, "audit", copy)
+    assert r.exit_code == 1 and "not_in_master" in r.output and "stranger.xlsx" in r.output
+
+
+def test_audit_sample_is_reproducible_and_risk_led(quarter_run):
+    base, data, *_ = quarter_run
+    a = run(*base, "audit", "--period", PERIOD, "--sample", 6, "--seed", 7)
+    b = run(*base, "audit", "--period", PERIOD, "--sample", 6, "--seed", 7)
+    assert a.exit_code == 0, a.output
+    pick = lambda out: [line.split()[0] for line in out.splitlines() if line.startswith("  ") and "/" in line.split()[0]]
+    assert pick(a.output) == pick(b.output) and len(pick(a.output)) == 6
+    book = data / "reports" / str(PERIOD) / "audit" / f"audit_sample_{PERIOD}_seed7.xlsx"
+    ws = openpyxl.load_workbook(book)["Audit sample"]
+    header = [c.value for c in ws[4]]
+    assert {"Archived file", "Sheet", "Cell", "Numerator", "Denominator", "Evidence ref", "Updated by", "Verified by", "Auditor's conclusion"} <= set(header)
+    assert ws.max_row == 4 + 6
+    c = run(*base, "audit", "--period", PERIOD, "--sample", 6)
+    assert "seed" in c.output  # a seed is always printed
+
+
+def test_audit_usage_errors(quarter_run):
+    base, *_ = quarter_run
+    r = run(*base, "audit")
+    assert r.exit_code == 2 and "either --period" in r.output
