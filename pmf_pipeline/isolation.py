@@ -20,6 +20,9 @@ TIME_LIMIT = 60.0  # seconds per file
 
 
 def _limit_worker() -> None:
+    import faulthandler
+
+    faulthandler.disable()  # a crash is reported as one rejected file, not a stack dump
     _die_with_parent()
     try:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))

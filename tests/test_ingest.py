@@ -94,10 +94,12 @@ import os, signal, sys
 from pmf_pipeline import store
 from pmf_pipeline.ingest import ingest
 from pmf_pipeline.periods import Period
-n = int(sys.argv[3]); seen = [0]
+n = int(sys.argv[3]); mode = sys.argv[5]; seen = [0]
 real = store.Store.record
 def record(self, *a, **k):
     seen[0] += 1
+    if seen[0] == n and mode == 'before':
+        os.kill(os.getpid(), signal.SIGKILL)  # the archive copy is written, nothing consolidated yet
     if seen[0] == n:
         # die in the middle of the transaction: after the submission row, before the values
         orig = self.db.executemany
@@ -112,10 +114,10 @@ ingest(sys.argv[1], sys.argv[2], Period.parse('2026-27-Q2'), sorted(__import__('
 """
 
 
-@pytest.mark.parametrize("kill_at", [1, 3, 5])
-def test_sigkill_mid_consolidation_leaves_a_whole_state_and_the_next_run_completes(tmp_path, kill_at):
+@pytest.mark.parametrize("kill_at, mode", [(1, "mid"), (2, "before"), (3, "mid"), (4, "before"), (5, "mid")])
+def test_sigkill_mid_consolidation_leaves_a_whole_state_and_the_next_run_completes(tmp_path, kill_at, mode):
     data = tmp_path / "data"
-    proc = subprocess.run([sys.executable, "-c", KILLER, str(CONFIG), str(data), str(kill_at), str(SAMPLES)], capture_output=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", KILLER, str(CONFIG), str(data), str(kill_at), str(SAMPLES), mode], capture_output=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     store = Store(data)
     subs = store.submissions(str(PERIOD))
@@ -126,6 +128,8 @@ def test_sigkill_mid_consolidation_leaves_a_whole_state_and_the_next_run_complet
     store.close()
     summary = ingest(CONFIG, data, PERIOD, sorted(SAMPLES.glob("*.xlsx")))
     assert summary.count("duplicate") == kill_at - 1 and summary.count("accepted") == 5 - (kill_at - 1)
+    archived = list((data / "archive").rglob("*.xlsx"))
+    assert len(archived) == 5 and not list((data / "archive").rglob("*.part"))
 
 
 def _file(tmp_path, name, data):
