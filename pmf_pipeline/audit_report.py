@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 
 from .audit import AuditReport
 from .report.render import environment
-from .safety import cell_text
+from .safety import put
 
 
 def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: str) -> tuple[Path, Path]:
@@ -36,8 +36,9 @@ def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: s
     ws.column_dimensions["A"].width = 24
     d = wb.create_sheet("Discrepancies")
     d.append(["Kind", "What", "Detail"])
-    for x in report.discrepancies:
-        d.append([x.kind, cell_text(x.what), cell_text(x.detail)])
+    for i, x in enumerate(report.discrepancies, start=2):
+        for col, value in enumerate((x.kind, x.what, x.detail), start=1):
+            put(d.cell(row=i, column=col), value)
     for col, w in zip("ABC", (22, 50, 90)):
         d.column_dimensions[col].width = w
     xlsx_path = out_dir / f"{stem}.xlsx"

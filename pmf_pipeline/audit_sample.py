@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .results import PIResult
-from .safety import cell_text
+from .safety import put
 from .store import Store
 
 CONCLUSIONS = ("Agreed to working papers", "Agreed, minor issues", "Not agreed: amend", "Qualified: no working papers")
@@ -96,13 +96,12 @@ def write_sample_workbook(sample: list[Sampled], out: Path, title: str, seed: in
     ws.add_data_validation(dv)
     for s in sample:
         r = s.result
-        ws.append([r.pi.ref, r.pi.title, "; ".join(s.reasons) or "random draw (no particular risk)", s.file, s.sheet, s.cell, r.shown, s.numerator, s.denominator,
-                   r.evidence, r.updated_by, r.verified_by, "", "", "", ""])
-        row = ws.max_row
-        for c in ws[row]:
-            if isinstance(c.value, str):
-                c.value = cell_text(c.value)
-                c.data_type = "s"
+        row = ws.max_row + 1
+        values = [r.pi.ref, r.pi.title, "; ".join(s.reasons) or "random draw (no particular risk)", s.file, s.sheet, s.cell, r.shown, s.numerator,
+                  s.denominator, r.evidence, r.updated_by, r.verified_by, None, None, None, None]
+        for col, value in enumerate(values, start=1):
+            c = ws.cell(row=row, column=col)
+            put(c, value)
             c.alignment = Alignment(wrap_text=True, vertical="top")
         for col in "MNOP":
             ws[f"{col}{row}"].protection = Protection(locked=False)

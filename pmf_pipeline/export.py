@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .results import PIResult
-from .safety import FORMULA_STARTS
+from .safety import csv_safe, put
 from .status import STATUS_LOOKS, TREND_LOOKS, as_reported
 
 COLUMNS = ("period", "directorate", "pi_ref", "title", "type", "unit", "polarity", "target", "actual", "status", "trend", "rating",
@@ -34,12 +34,6 @@ def rows(results: list[PIResult]) -> list[dict[str, object]]:
         }
         for r in results
     ]
-
-
-def csv_safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export_csv(results: list[PIResult], out: Path) -> None:
@@ -70,10 +64,9 @@ def export_xlsx(results: list[PIResult], out: Path, title: str) -> None:
         for k in COLUMNS:
             v = r[k]
             values.append(float(v) if k in numeric and v not in ("", None) and _is_number(v) else v)
-        ws.append(values)
-        for c in ws[ws.max_row]:
-            if isinstance(c.value, str):
-                c.data_type = "s"  # text stays text, whatever it begins with
+        row_n = ws.max_row + 1
+        for col, value in enumerate(values, start=1):
+            put(ws.cell(row=row_n, column=col), value)  # text stays text, whatever it begins with
         status_cell = ws.cell(row=ws.max_row, column=COLUMNS.index("status") + 1)
         look = STATUS_LOOKS.get(str(r["status"]))
         if look:

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 
 from . import layout
+from .safety import put
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,7 @@ def fill_return(path: str | Path, entries: dict[str, Entry], out: str | Path | N
             for key in ("numerator", "denominator", "actual", "comment", "evidence", "updated_by", "verified_by"):
                 value = getattr(entry, key)
                 if value is not None:
-                    c = ws[layout.cell(key, row)]
-                    c.value = value
-                    if isinstance(value, str):
-                        c.data_type = "s"  # as typed, never a formula
+                    put(ws[layout.cell(key, row)], value)  # as typed, never a formula
         row += 1
     target = Path(out) if out else Path(path)
     wb.save(target)

@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import __version__, layout
 from .config import Config, Unit
 from .periods import Period
-from .safety import cell_text
+from .safety import put
 from .spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec
 from .status import STATUS_LOOKS
 
@@ -203,7 +203,7 @@ def _write_row(ws, r: int, row: RowSpec, validations: dict[tuple, DataValidation
     fmt = _NUMBER_FORMATS[pi.decimals]
     for key, value in row.locked.items():
         c = ws[layout.cell(key, r)]
-        c.value = cell_text(value) if isinstance(value, str) else value
+        put(c, value)
         c.alignment = _WRAP
         if key in ("annual_target", "target", "last_year"):
             c.number_format = fmt

@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from .config import Config
 from .findings import ReturnResult
-from .safety import cell_text
+from .safety import put
 
 _FILL = {"error": "F4B6B0", "warning": "FFE08A"}
 
@@ -33,12 +33,12 @@ def write_validation_report(result: ReturnResult, config: Config, out_dir: Path)
         c.font = Font(bold=True)
     order = {ref: i for i, ref in enumerate(config.pis)}
     for f in sorted(result.findings, key=lambda f: (order.get(f.pi_ref or "", -1), f.severity != "error")):
-        ws.append([f.severity.upper(), f.pi_ref or "", titles.get(f.pi_ref or "", ""), f.sheet or "", f.cell or "", cell_text(f.message), f.rule])
-        ws.cell(row=ws.max_row, column=1).fill = PatternFill("solid", fgColor=_FILL.get(f.severity, "FFFFFF"))
-        for c in ws[ws.max_row]:
+        row = ws.max_row + 1
+        for col, value in enumerate([f.severity.upper(), f.pi_ref or "", titles.get(f.pi_ref or "", ""), f.sheet or "", f.cell or "", f.message, f.rule], start=1):
+            c = ws.cell(row=row, column=col)
+            put(c, value)
             c.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(c.value, str):
-                c.data_type = "s"
+        ws.cell(row=row, column=1).fill = PatternFill("solid", fgColor=_FILL.get(f.severity, "FFFFFF"))
     if not result.findings:
         ws.append(["", "", "", "", "", "No problems found.", ""])
     for col, width in zip("ABCDEFG", (10, 10, 40, 10, 8, 80, 40)):

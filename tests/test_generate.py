@@ -132,3 +132,19 @@ def test_libreoffice_opens_recalculates_and_agrees_on_the_boundary(blank, config
         checked += 1
     assert checked >= 6
     assert as_reported(Decimal("264.4"), 0) == 264
+
+
+def test_pre_filled_text_that_looks_like_a_formula_stays_text_and_round_trips(config_dir, tmp_path):
+    from pmf_pipeline.config import load_config
+    from pmf_pipeline.generate import generate
+    from pmf_pipeline.validate import validate_bytes
+
+    pis = config_dir / "pis.yaml"
+    pis.write_text(pis.read_text().replace("title: Percentage of child assessments completed in time", "title: '=Percentage of child assessments completed in time'"))
+    config = load_config(config_dir)
+    path = generate(config, PERIOD, tmp_path, directorates=["SS"])[0].path
+    ws = openpyxl.load_workbook(path)[layout.RETURN_SHEET]
+    cell = next(c for c in ws["B"] if c.value and str(c.value).startswith("=Percentage"))
+    assert cell.data_type == "s" and cell.value == "=Percentage of child assessments completed in time"
+    result = validate_bytes(path.read_bytes(), path.name, config, PERIOD)
+    assert not [f for f in result.findings if f.code == "locked_altered"]
