@@ -16,19 +16,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from .config import Config, load_config
+from .errors import UsageError
 from .findings import ReturnResult
 from .ingest import collect_files
 from .manifest import file_hash, load_manifest
 from .periodconfig import config_for_period, frozen_config_dir
 from .periods import Period
-from .reader import read_return
 from .report.build import period_packs
 from .report.render import render_html
 from .results import period_results
 from .store import Store, to_decimal
-from .validate import check_rows, history_lookup, identify
-from .errors import UsageError, WorkbookError
-from .findings import ERROR, Finding
+from .validate import master_lookup, validate_bytes
 
 
 @dataclass(frozen=True)
@@ -58,23 +56,7 @@ class AuditReport:
 
 def revalidate(data: bytes, file: str, config: Config, period: Period, store: Store) -> ReturnResult:
     """Validation exactly as ingest ran it (previous figures from the master dataset, then history)."""
-    result = ReturnResult(file=file, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
-    try:
-        raw = read_return(data, file)
-    except WorkbookError as e:
-        result.findings.append(Finding("unreadable", ERROR, str(e), file))
-        return result
-    spec = identify(raw, config, period, result)
-    if spec is not None:
-        result.outcome = "accepted"
-        hist = history_lookup(config)
-
-        def previous(ref: str, p: Period) -> Decimal | None:
-            v = store.actual(ref, p)
-            return v if v is not None else hist(ref, p)
-
-        check_rows(raw, spec, config, result, previous)
-    return result
+    return validate_bytes(data, file, config, period, master_lookup(store, config))
 
 
 def _same(a: Decimal | None, b: Decimal | None) -> bool:
@@ -138,8 +120,9 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
                 continue
             result = revalidate(data, sub.file_name, config, period, store)
             if result.outcome != sub.outcome or len(result.errors) != sub.errors:
-                report.add("findings_differ", name, f"validation now gives {result.outcome} with {len(result.errors)} errors; "
-                           f"recorded {sub.outcome} with {sub.errors}")
+                report.add(
+                    "findings_differ", name, f"validation now gives {result.outcome} with {len(result.errors)} errors; recorded {sub.outcome} with {sub.errors}"
+                )
             if sub.outcome == "accepted":
                 _compare_values(report, result, store, sub.id, name)
         _check_history_rows(report, store, config, period)
@@ -160,8 +143,9 @@ def _check_history_rows(report: AuditReport, store: Store, config: Config, perio
     for row in store.db.execute("SELECT * FROM pi_values WHERE period = ? AND submission_id IS NULL", (str(period),)):
         h = config.history.get((row["pi_ref"], period))
         if h is None or not _same(h.actual, to_decimal(row["actual"])):
-            report.add("value_unsupported", f"{row['pi_ref']} in the master dataset",
-                       f"no archived return and no history entry supports it (master: {row['actual']})")
+            report.add(
+                "value_unsupported", f"{row['pi_ref']} in the master dataset", f"no archived return and no history entry supports it (master: {row['actual']})"
+            )
 
 
 def _check_packs(report: AuditReport, manifest: dict, config: Config, data_dir: Path, period: Period) -> None:  # type: ignore[type-arg]
@@ -200,8 +184,11 @@ def audit_folder(config_dir: str | Path, data_dir: str | Path, folder: str | Pat
             config = config_for_period(config_dir, data_dir, period)
             result = revalidate(data, row["file_name"], config, period, store)
             if result.outcome != row["outcome"] or len(result.errors) != row["errors"]:
-                report.add("findings_differ", path.name, f"validation now gives {result.outcome} with {len(result.errors)} errors; "
-                           f"recorded {row['outcome']} with {row['errors']}")
+                report.add(
+                    "findings_differ",
+                    path.name,
+                    f"validation now gives {result.outcome} with {len(result.errors)} errors; recorded {row['outcome']} with {row['errors']}",
+                )
             if row["outcome"] == "accepted":
                 _compare_values(report, result, store, row["id"], path.name)
     finally:

@@ -39,8 +39,8 @@ def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: s
     for i, x in enumerate(report.discrepancies, start=2):
         for col, value in enumerate((x.kind, x.what, x.detail), start=1):
             put(d.cell(row=i, column=col), value)
-    for col, w in zip("ABC", (22, 50, 90)):
-        d.column_dimensions[col].width = w
+    for letter, w in zip("ABC", (22, 50, 90), strict=True):
+        d.column_dimensions[letter].width = w
     xlsx_path = out_dir / f"{stem}.xlsx"
     wb.save(xlsx_path)
     return html_path, xlsx_path

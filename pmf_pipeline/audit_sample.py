@@ -55,8 +55,12 @@ def risk(r: PIResult, swings: set[str]) -> tuple[int, tuple[str, ...]]:
 
 def draw(results: list[PIResult], store: Store, n: int, seed: int) -> list[Sampled]:
     period = str(results[0].period) if results else ""
-    swings = {r[0] for r in store.db.execute(
-        "SELECT f.pi_ref FROM findings f JOIN submissions s ON s.id = f.submission_id WHERE s.period = ? AND f.code = 'suspicious_swing'", (period,))}
+    swings = {
+        r[0]
+        for r in store.db.execute(
+            "SELECT f.pi_ref FROM findings f JOIN submissions s ON s.id = f.submission_id WHERE s.period = ? AND f.code = 'suspicious_swing'", (period,)
+        )
+    }
     values = store.values(period)
     files = {r["id"]: r["archive_path"] for r in store.db.execute("SELECT id, archive_path FROM submissions WHERE period = ?", (period,))}
     pool = [(r, *risk(r, swings)) for r in results if r.pi.ref in values and values[r.pi.ref]["source"] == "return"]
@@ -69,8 +73,9 @@ def draw(results: list[PIResult], store: Store, n: int, seed: int) -> list[Sampl
             x -= w
             if x <= 0 or i == len(pool) - 1:
                 v = values[r.pi.ref]
-                picked.append(Sampled(r, w, why, files.get(v["submission_id"], ""), v["sheet"] or "", v["cell"] or "",
-                                      v["numerator"] or "", v["denominator"] or ""))
+                picked.append(
+                    Sampled(r, w, why, files.get(v["submission_id"], ""), v["sheet"] or "", v["cell"] or "", v["numerator"] or "", v["denominator"] or "")
+                )
                 pool.pop(i)
                 break
     return picked
@@ -84,31 +89,69 @@ def write_sample_workbook(sample: list[Sampled], out: Path, title: str, seed: in
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([f"Drawn by risk with seed {seed}: 'pmf audit --sample {len(sample)} --seed {seed}' draws the same PIs again."])
     ws.append([])
-    header = ["PI ref", "Title", "Why sampled", "Archived file", "Sheet", "Cell", "Actual", "Numerator", "Denominator", "Evidence ref",
-              "Updated by", "Verified by", "Auditor's conclusion", "Auditor's notes", "Auditor", "Date checked"]
+    header = [
+        "PI ref",
+        "Title",
+        "Why sampled",
+        "Archived file",
+        "Sheet",
+        "Cell",
+        "Actual",
+        "Numerator",
+        "Denominator",
+        "Evidence ref",
+        "Updated by",
+        "Verified by",
+        "Auditor's conclusion",
+        "Auditor's notes",
+        "Auditor",
+        "Date checked",
+    ]
     ws.append(header)
     for c in ws[4]:
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor="1F3864")
         c.alignment = Alignment(wrap_text=True)
-    dv = DataValidation(type="list", formula1='"' + ",".join(CONCLUSIONS) + '"', allow_blank=True, showErrorMessage=True,
-                        errorTitle="Choose a conclusion", error="Pick one of the listed conclusions.")
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(CONCLUSIONS) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Choose a conclusion",
+        error="Pick one of the listed conclusions.",
+    )
     ws.add_data_validation(dv)
     for s in sample:
         r = s.result
         row = ws.max_row + 1
-        values = [r.pi.ref, r.pi.title, "; ".join(s.reasons) or "random draw (no particular risk)", s.file, s.sheet, s.cell, r.shown, s.numerator,
-                  s.denominator, r.evidence, r.updated_by, r.verified_by, None, None, None, None]
+        values = [
+            r.pi.ref,
+            r.pi.title,
+            "; ".join(s.reasons) or "random draw (no particular risk)",
+            s.file,
+            s.sheet,
+            s.cell,
+            r.shown,
+            s.numerator,
+            s.denominator,
+            r.evidence,
+            r.updated_by,
+            r.verified_by,
+            None,
+            None,
+            None,
+            None,
+        ]
         for col, value in enumerate(values, start=1):
             c = ws.cell(row=row, column=col)
             put(c, value)
             c.alignment = Alignment(wrap_text=True, vertical="top")
-        for col in "MNOP":
-            ws[f"{col}{row}"].protection = Protection(locked=False)
-            ws[f"{col}{row}"].fill = PatternFill("solid", fgColor="FFF9E5")
+        for letter in "MNOP":
+            ws[f"{letter}{row}"].protection = Protection(locked=False)
+            ws[f"{letter}{row}"].fill = PatternFill("solid", fgColor="FFF9E5")
         dv.add(f"M{row}")
-    for col, w in zip("ABCDEFGHIJKLMNOP", (10, 40, 26, 40, 8, 6, 10, 11, 11, 18, 14, 14, 24, 40, 14, 12)):
-        ws.column_dimensions[col].width = w
+    for letter, w in zip("ABCDEFGHIJKLMNOP", (10, 40, 26, 40, 8, 6, 10, 11, 11, 18, 14, 14, 24, 40, 14, 12), strict=True):
+        ws.column_dimensions[letter].width = w
     ws.freeze_panes = "C5"
     ws.protection.sheet = True
     ws.page_setup.orientation = "landscape"

@@ -38,7 +38,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        settings: Settings = click.get_current_context().find_object(Settings)
+        settings = click.get_current_context().find_object(Settings)
         try:
             return fn(*args, **kwargs)
         except PmfError as e:
@@ -52,8 +52,11 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as e:  # noqa: BLE001 - the last line of defence for a person at a terminal
             if settings and settings.debug:
                 raise
-            click.echo(f"pmf: stopped by an unexpected problem ({type(e).__name__}: {e}). Nothing was half-written. "
-                       "Run again with --debug for the details and report it.", err=True)
+            click.echo(
+                f"pmf: stopped by an unexpected problem ({type(e).__name__}: {e}). Nothing was half-written. "
+                "Run again with --debug for the details and report it.",
+                err=True,
+            )
             sys.exit(1)
 
     return wrapper
@@ -65,8 +68,9 @@ def progress(length: int, label: str):  # type: ignore[no-untyped-def]
 
 
 def period_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--period", "period", required=True, callback=lambda c, p, v: _period(v),
-                        help="The quarter, e.g. 2026-27-Q2 (financial year, then Q1 to Q4).")(fn)
+    return click.option(
+        "--period", "period", required=True, callback=lambda c, p, v: _period(v), help="The quarter, e.g. 2026-27-Q2 (financial year, then Q1 to Q4)."
+    )(fn)
 
 
 def _period(value: str) -> Period:
@@ -78,10 +82,22 @@ def _period(value: str) -> Period:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pmf")
-@click.option("--config", "config_dir", type=click.Path(path_type=Path), default=lambda: os.environ.get("PMF_CONFIG", "config"),
-              show_default="config/ or $PMF_CONFIG", help="The configuration folder.")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=lambda: os.environ.get("PMF_DATA", "data"),
-              show_default="data/ or $PMF_DATA", help="The data folder: master dataset, archive, reports.")
+@click.option(
+    "--config",
+    "config_dir",
+    type=click.Path(path_type=Path),
+    default=lambda: os.environ.get("PMF_CONFIG", "config"),
+    show_default="config/ or $PMF_CONFIG",
+    help="The configuration folder.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=lambda: os.environ.get("PMF_DATA", "data"),
+    show_default="data/ or $PMF_DATA",
+    help="The data folder: master dataset, archive, reports.",
+)
 @click.option("--debug", is_flag=True, help="Show the full traceback of an unexpected problem.")
 @click.pass_context
 def main(ctx: click.Context, config_dir: Path, data_dir: Path, debug: bool) -> None:
@@ -96,9 +112,11 @@ def check_config(settings: Settings) -> None:
     """Check the configuration folder and say what it holds."""
     config = settings.config()
     fw = config.framework
-    click.echo(f"{settings.config_dir}: {fw.council}: {len(config.pis)} PIs, {len(fw.directorates)} directorates, "
-               f"{len(fw.objectives)} wellbeing objectives, {len(fw.committees)} scrutiny committees, "
-               f"{len(config.targets)} targets, {len(config.history)} historical values. No problems found.")
+    click.echo(
+        f"{settings.config_dir}: {fw.council}: {len(config.pis)} PIs, {len(fw.directorates)} directorates, "
+        f"{len(fw.objectives)} wellbeing objectives, {len(fw.committees)} scrutiny committees, "
+        f"{len(config.targets)} targets, {len(config.history)} historical values. No problems found."
+    )
 
 
 @main.command()
@@ -106,14 +124,18 @@ def check_config(settings: Settings) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the workbooks.")
 @click.option("--by-service", is_flag=True, help="One workbook per service instead of per directorate.")
 @click.option("--directorate", "directorates", multiple=True, help="Only this directorate (repeatable).")
-@click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None,
-              help="Fix the generation time written into the workbooks (for reproducible files).")
+@click.option(
+    "--generated-at",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    default=None,
+    help="Fix the generation time written into the workbooks (for reproducible files).",
+)
 @click.pass_obj
 @friendly
-def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool, directorates: tuple[str, ...],
-             generated_at: dt.datetime | None) -> None:
+def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool, directorates: tuple[str, ...], generated_at: dt.datetime | None) -> None:
     """Write the pre-populated updater workbooks for a period."""
-    from .generate import generate as run, specs_for
+    from .generate import generate as run
+    from .generate import specs_for
 
     config = settings.config()
     unknown = [d for d in directorates if d not in {x.code for x in config.framework.directorates}]
@@ -122,8 +144,7 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
     total = len(specs_for(config, period, by_service, list(directorates) or None))
     with progress(total, "Writing workbooks") as bar:
         done = run(config, period, out_dir, by_service, list(directorates) or None, generated_at, on_progress=lambda g: bar.update(1))
-    click.echo(f"Wrote {len(done)} workbooks ({sum(g.pis for g in done)} PIs, {len({g.directorate for g in done})} directorates) "
-               f"for {period} to {out_dir}/")
+    click.echo(f"Wrote {len(done)} workbooks ({sum(g.pis for g in done)} PIs, {len({g.directorate for g in done})} directorates) for {period} to {out_dir}/")
 
 
 # ---------------------------------------------------------------- returns in
@@ -144,8 +165,13 @@ def _print_result(result, verbose: bool = True) -> None:  # type: ignore[no-unty
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--period", "period", default=None, callback=lambda c, p, v: _period(v) if v else None,
-              help="Expect returns for this quarter (default: the period each return says).")
+@click.option(
+    "--period",
+    "period",
+    default=None,
+    callback=lambda c, p, v: _period(v) if v else None,
+    help="Expect returns for this quarter (default: the period each return says).",
+)
 @click.option("--quiet", is_flag=True, help="One line per file, without the findings.")
 @click.pass_obj
 @friendly
@@ -167,8 +193,12 @@ def validate(settings: Settings, paths: tuple[Path, ...], period: Period | None,
 @main.command()
 @period_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--report-dir", type=click.Path(path_type=Path), default=None,
-              help="Where to write a findings workbook per return (default DATA/reports/PERIOD/validation).")
+@click.option(
+    "--report-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write a findings workbook per return (default DATA/reports/PERIOD/validation).",
+)
 @click.pass_obj
 @friendly
 def ingest(settings: Settings, period: Period, paths: tuple[Path, ...], report_dir: Path | None) -> None:
@@ -179,7 +209,8 @@ def ingest(settings: Settings, period: Period, paths: tuple[Path, ...], report_d
 
 
 def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: Path | None) -> int:
-    from .ingest import collect_files, ingest as run
+    from .ingest import collect_files
+    from .ingest import ingest as run
     from .periodconfig import config_for_period
     from .validation_report import write_validation_report
 
@@ -198,8 +229,10 @@ def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: P
     if not summary.changed:
         click.echo(f"Nothing changed: all {len(summary.outcomes)} file(s) had already been received for {period}.")
     else:
-        click.echo(f"Ingested {new} new file(s) for {period}: {summary.count('accepted')} accepted, {summary.count('rejected')} rejected, "
-                   f"{summary.count('duplicate')} already received. Findings workbooks: {folder}/")
+        click.echo(
+            f"Ingested {new} new file(s) for {period}: {summary.count('accepted')} accepted, {summary.count('rejected')} rejected, "
+            f"{summary.count('duplicate')} already received. Findings workbooks: {folder}/"
+        )
     return 1 if summary.has_errors else 0
 
 
@@ -218,8 +251,8 @@ def _print_tracker(settings: Settings, period: Period) -> list:  # type: ignore[
     click.echo(f"Returns for {period} (deadline {config.framework.deadline(period):%d %B %Y}):")
     for s in states:
         click.echo(f"  {s.directorate:6} {s.name:32} {s.summary}" + (f"  [{Path(s.file).name}]" if s.file else ""))
-    for s in stray:
-        click.echo(f"  {'?':6} {Path(s.file_name).name:32} rejected: not identifiable as any directorate's return")
+    for sub in stray:
+        click.echo(f"  {'?':6} {Path(sub.file_name).name:32} rejected: not identifiable as any directorate's return")
     return states
 
 
@@ -268,8 +301,9 @@ def export(settings: Settings, period: Period, fmt: str | None, out: Path) -> No
 @period_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the packs.")
 @click.option("--no-pdf", is_flag=True, help="HTML only (quicker).")
-@click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None,
-              help="Fix the time printed as 'prepared', for byte-identical packs.")
+@click.option(
+    "--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None, help="Fix the time printed as 'prepared', for byte-identical packs."
+)
 @click.pass_obj
 @friendly
 def report(settings: Settings, period: Period, out_dir: Path, no_pdf: bool, generated_at: dt.datetime | None) -> None:
@@ -302,8 +336,9 @@ def _report(settings: Settings, period: Period, out_dir: Path, pdf: bool, genera
 @click.option("--inbox", type=click.Path(path_type=Path, exists=True, file_okay=False), required=True, help="Folder of returned workbooks.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the packs.")
 @click.option("--no-pdf", is_flag=True, help="HTML packs only (quicker).")
-@click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None,
-              help="Fix the time printed as 'prepared', for byte-identical packs.")
+@click.option(
+    "--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None, help="Fix the time printed as 'prepared', for byte-identical packs."
+)
 @click.pass_obj
 @friendly
 def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_pdf: bool, generated_at: dt.datetime | None) -> None:
@@ -313,8 +348,17 @@ def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_p
     if generated_at is not None and generated_at.tzinfo is None:
         generated_at = generated_at.replace(tzinfo=dt.timezone.utc)
     with progress(len(list(inbox.rglob("*"))), "Reading returns") as bar:
-        summary = run_quarter(settings.config_dir, settings.data_dir, period, inbox, out_dir, pdf=not no_pdf, generated_at=generated_at,
-                              on_file=lambda o: bar.update(1), on_pack=lambda r: None)
+        summary = run_quarter(
+            settings.config_dir,
+            settings.data_dir,
+            period,
+            inbox,
+            out_dir,
+            pdf=not no_pdf,
+            generated_at=generated_at,
+            on_file=lambda o: bar.update(1),
+            on_pack=lambda r: None,
+        )
     ing = summary.ingest
     for o in ing.outcomes:
         if o.status != "duplicate":
@@ -325,14 +369,18 @@ def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_p
     n_err = sum(len(o.result.errors) for o in ing.outcomes if o.status != "duplicate")
     n_warn = sum(len(o.result.warnings) for o in ing.outcomes if o.status != "duplicate")
     missing = sum(1 for s in summary.states if s.state in ("missing", "overdue"))
-    click.echo(f"In: {sum(1 for s in summary.states if s.state == 'accepted')} accepted, {missing} missing, "
-               f"{sum(1 for s in summary.states if s.state == 'rejected')} rejected; new findings: {n_err} errors, {n_warn} warnings.")
+    click.echo(
+        f"In: {sum(1 for s in summary.states if s.state == 'accepted')} accepted, {missing} missing, "
+        f"{sum(1 for s in summary.states if s.state == 'rejected')} rejected; new findings: {n_err} errors, {n_warn} warnings."
+    )
     click.echo("Statuses: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(summary.statuses.items())))
     if not summary.changed:
         click.echo(f"Nothing changed since the last run: no new returns, and the {len(summary.packs)} packs in {out_dir}/ are up to date.")
     else:
-        click.echo(f"Packs: {len(summary.packs)} written to {out_dir}/ ({sum(p['pages'] for p in summary.packs)} PDF pages). "
-                   f"Manifest: {settings.data_dir}/periods/{period}/manifest.json")
+        click.echo(
+            f"Packs: {len(summary.packs)} written to {out_dir}/ ({sum(p['pages'] for p in summary.packs)} PDF pages). "
+            f"Manifest: {settings.data_dir}/periods/{period}/manifest.json"
+        )
     has_errors = any(s.state != "accepted" or s.errors for s in summary.states)
     sys.exit(1 if has_errors else 0)
 
@@ -359,11 +407,17 @@ def audit(settings: Settings, archive_dir: Path | None, period: Period | None, s
     if sample is not None and period is None:
         raise UsageError("--sample needs --period")
     config = config_for_period(settings.config_dir, settings.data_dir, period) if period else settings.config()
-    report = audit_period(settings.config_dir, settings.data_dir, period) if period else audit_folder(settings.config_dir, settings.data_dir, archive_dir)
+    report = (
+        audit_period(settings.config_dir, settings.data_dir, period)
+        if period
+        else audit_folder(settings.config_dir, settings.data_dir, archive_dir or Path("."))
+    )
     folder = out_dir or settings.data_dir / "reports" / (str(period) if period else "archive") / "audit"
     html, xlsx = write_audit_report(report, config.framework.council, folder, f"audit_{period or 'archive'}")
-    click.echo(f"Audit of {report.period}: {report.files_checked} files, {report.figures_reproduced} of {report.figures_checked} figures reproduced, "
-               f"{report.statuses_checked} statuses and {report.packs_checked} packs checked.")
+    click.echo(
+        f"Audit of {report.period}: {report.files_checked} files, {report.figures_reproduced} of {report.figures_checked} figures reproduced, "
+        f"{report.statuses_checked} statuses and {report.packs_checked} packs checked."
+    )
     for d in report.discrepancies:
         click.echo(f"  DISCREPANCY  {d.kind}: {d.what}: {d.detail}")
     click.echo(("Everything reproduces." if report.clean else f"{len(report.discrepancies)} discrepancies.") + f" Report: {html} and {xlsx.name}")
@@ -378,7 +432,9 @@ def audit(settings: Settings, archive_dir: Path | None, period: Period | None, s
             picked = draw(period_results(config, store, period), store, sample, seed)
         finally:
             store.close()
-        path = write_sample_workbook(picked, folder / f"audit_sample_{period}_seed{seed}.xlsx", f"{config.framework.council}: audit sample, {period.label}", seed)
+        path = write_sample_workbook(
+            picked, folder / f"audit_sample_{period}_seed{seed}.xlsx", f"{config.framework.council}: audit sample, {period.label}", seed
+        )
         click.echo(f"Sample of {len(picked)} PIs drawn by risk with seed {seed} (use --seed {seed} to draw it again): {path}")
         for s in picked:
             click.echo(f"  {s.result.pi.ref:9} {', '.join(s.reasons) or 'random draw (no particular risk)'}")

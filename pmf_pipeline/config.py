@@ -31,7 +31,7 @@ from .periods import FinancialYear, Period
 CONFIG_FILES = ("framework.yaml", "pis.yaml", "targets.csv", "history.csv")
 
 
-class Unit(str, Enum):
+class Unit(Enum):
     percentage = "percentage"
     number = "number"
     days = "days"
@@ -41,20 +41,20 @@ class Unit(str, Enum):
     narrative = "narrative"
 
 
-class Polarity(str, Enum):
+class Polarity(Enum):
     higher = "higher"
     lower = "lower"
     none = "none"
 
 
-class PIType(str, Enum):
+class PIType(Enum):
     pam = "pam"
     social_services = "social_services"
     national = "national"
     local = "local"
 
 
-class Frequency(str, Enum):
+class Frequency(Enum):
     quarterly = "quarterly"
     half_yearly = "half_yearly"
     annual = "annual"
@@ -117,7 +117,7 @@ class Committee(_Model):
     remit: Remit = Remit()
 
 
-class StatusScheme(str, Enum):
+class StatusScheme(Enum):
     three_level = "three_level"
     bridgend = "bridgend"
     havering = "havering"
@@ -264,11 +264,7 @@ class Config(_Model):
 
     def pis_for(self, directorate: str, period: Period, service: str | None = None) -> list[PI]:
         """The PIs a directorate's return asks for in this period, in library order."""
-        return [
-            pi
-            for pi in self.pis.values()
-            if pi.directorate == directorate and pi.due_in(period) and (service is None or pi.service == service)
-        ]
+        return [pi for pi in self.pis.values() if pi.directorate == directorate and pi.due_in(period) and (service is None or pi.service == service)]
 
     def target_for(self, pi: PI, period: Period) -> Decimal | None:
         """This quarter's target: the profiled target if there is one, else the cumulative share or the annual."""
@@ -468,9 +464,11 @@ def _load_targets(path: Path, pis: dict[str, PI]) -> dict[tuple[str, FinancialYe
             raise ConfigError(f"{file}, line {line}: a second target for {ref} in {year}; keep one row per PI and year")
         annual = _dec(row.get("annual", ""), file, line, "annual")
         profile = tuple(_dec(row.get(f"q{q}", "") or "", file, line, f"q{q}") for q in (1, 2, 3, 4))
-        for field, value in [("annual", annual), *((f"q{q}", v) for q, v in zip((1, 2, 3, 4), profile))]:
+        for field, value in [("annual", annual), *((f"q{q}", v) for q, v in zip((1, 2, 3, 4), profile, strict=False))]:
             if not _in_range(pis[ref], value):
-                raise ConfigError(f"{file}, line {line} ({ref}), field '{field}': target {value} is outside the PI's valid range {pis[ref].valid_range[0]} to {pis[ref].valid_range[1]}")
+                raise ConfigError(
+                    f"{file}, line {line} ({ref}), field '{field}': target {value} is outside the PI's valid range {pis[ref].valid_range[0]} to {pis[ref].valid_range[1]}"
+                )
         if not pis[ref].rated and annual is not None:
             raise ConfigError(f"{file}, line {line} ({ref}): {ref} is a context or narrative PI and cannot have a target")
         out[(ref, year)] = Target(pi_ref=ref, year=year, annual=annual, profile=profile, rationale=(row.get("rationale") or "").strip())  # type: ignore[arg-type]

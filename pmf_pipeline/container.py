@@ -66,8 +66,10 @@ def identify(data: bytes) -> str:
         raise WorkbookError(f"the file is {len(data) / 1e6:.0f} MB, far larger than any return (limit {MAX_FILE_BYTES // 2**20} MB). {SEND_XLSX}")
     if data.startswith(_OLE):
         if _ENCRYPTED in data:
-            raise WorkbookError("the workbook is password-protected (encrypted), so it cannot be read. "
-                                "Please ask the sender to remove the password to open (File > Info > Protect Workbook) and send it again.")
+            raise WorkbookError(
+                "the workbook is password-protected (encrypted), so it cannot be read. "
+                "Please ask the sender to remove the password to open (File > Info > Protect Workbook) and send it again."
+            )
         raise WorkbookError(f"this is a legacy Excel 97-2003 file (.xls) or another old Office file, not the .xlsx return. {SEND_XLSX}")
     if data.startswith(b"PK"):
         return "zip"
@@ -95,8 +97,10 @@ def _unpack(zf: zipfile.ZipFile) -> dict[str, bytes]:
                 buf += chunk
                 total += len(chunk)
                 if len(buf) > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
-                    raise WorkbookError("the file unpacks to far more data than any return (it looks like a 'zip bomb'), so it was not read. "
-                                        "Please ask the sender to send the return they were sent.")
+                    raise WorkbookError(
+                        "the file unpacks to far more data than any return (it looks like a 'zip bomb'), so it was not read. "
+                        "Please ask the sender to send the return they were sent."
+                    )
         parts[info.filename] = bytes(buf)
     return parts
 
@@ -110,13 +114,16 @@ def open_container(data: bytes) -> Container:
     except WorkbookError:
         raise
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError, RuntimeError) as e:
-        raise WorkbookError(f"the file is damaged or incomplete (the zip inside it cannot be read: {e}); it may have been cut off in the email. "
-                            "Please ask the sender to send it again.") from None
+        raise WorkbookError(
+            f"the file is damaged or incomplete (the zip inside it cannot be read: {e}); it may have been cut off in the email. "
+            "Please ask the sender to send it again."
+        ) from None
     except Exception as e:  # zlib.error and the like from a corrupted stream
         raise WorkbookError(f"the file is damaged (it cannot be unpacked: {type(e).__name__}). Please ask the sender to send it again.") from None
     if parts.get("mimetype", b"").startswith(b"application/vnd.oasis.opendocument"):
-        raise WorkbookError("this is an OpenDocument spreadsheet (.ods), not the .xlsx return. "
-                            "In LibreOffice choose File > Save As, 'Excel 2007-365 (.xlsx)', and send that.")
+        raise WorkbookError(
+            "this is an OpenDocument spreadsheet (.ods), not the .xlsx return. In LibreOffice choose File > Save As, 'Excel 2007-365 (.xlsx)', and send that."
+        )
     if any(n.startswith("Index/") and n.endswith(".iwa") for n in parts):
         raise WorkbookError("this is an Apple Numbers file, not the .xlsx return. In Numbers choose File > Export To > Excel, and send that.")
     if "word/document.xml" in parts:
@@ -125,18 +132,23 @@ def open_container(data: bytes) -> Container:
         raise WorkbookError(f"this is a PowerPoint presentation, not a workbook. {SEND_XLSX}")
     for name, blob in parts.items():
         if (name.endswith(".xml") or name.endswith(".rels")) and _DOCTYPE.search(blob[:4096]):
-            raise WorkbookError("the workbook contains XML with a document type declaration, which Excel never writes and which can be used "
-                                f"to attack the reader; it was not read. {SEND_XLSX}")
+            raise WorkbookError(
+                "the workbook contains XML with a document type declaration, which Excel never writes and which can be used "
+                f"to attack the reader; it was not read. {SEND_XLSX}"
+            )
     types = parts.get("[Content_Types].xml")
     if types is None or "xl/workbook.xml" not in parts and "xl/workbook.bin" not in parts:
         raise WorkbookError(f"this is a zip file but not an Excel workbook. {SEND_XLSX}")
     text = types.decode("utf-8", "replace")
     if "xl/workbook.bin" in parts or "sheet.binary" in text:
-        raise WorkbookError("this is an Excel Binary Workbook (.xlsb), not the .xlsx return. "
-                            "In Excel choose File > Save As, 'Excel Workbook (*.xlsx)', and send that.")
+        raise WorkbookError(
+            "this is an Excel Binary Workbook (.xlsb), not the .xlsx return. In Excel choose File > Save As, 'Excel Workbook (*.xlsx)', and send that."
+        )
     if "macroEnabled" in text or "vbaProject" in text or any(n.lower().endswith("vbaproject.bin") for n in parts):
-        raise WorkbookError("this workbook contains macros (it is a macro-enabled .xlsm, whatever its name), which the return must not. "
-                            "Please ask the sender to save the return they were sent as 'Excel Workbook (*.xlsx)' and send that.")
+        raise WorkbookError(
+            "this workbook contains macros (it is a macro-enabled .xlsm, whatever its name), which the return must not. "
+            "Please ask the sender to save the return they were sent as 'Excel Workbook (*.xlsx)' and send that."
+        )
     container = Container(parts)
     _index_sheets(container)
     return container
@@ -148,8 +160,10 @@ def _index_sheets(c: Container) -> None:
     except Exception:
         raise WorkbookError("the workbook's list of sheets is damaged and cannot be read. Please ask the sender to send it again.") from None
     if wb.tag.startswith("{" + _NS_STRICT):
-        raise WorkbookError("this workbook was saved as 'Strict Open XML Spreadsheet', which cannot be read. "
-                            "In Excel choose File > Save As, 'Excel Workbook (*.xlsx)', and send that.")
+        raise WorkbookError(
+            "this workbook was saved as 'Strict Open XML Spreadsheet', which cannot be read. "
+            "In Excel choose File > Save As, 'Excel Workbook (*.xlsx)', and send that."
+        )
     rels_blob = c.parts.get("xl/_rels/workbook.xml.rels", b"")
     targets: dict[str, tuple[str, str]] = {}
     if rels_blob:
@@ -169,7 +183,7 @@ def _index_sheets(c: Container) -> None:
 
 _ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
-_ERROR_CELL = re.compile(rb'<c\b([^>]*)>(?:(?!</c>).){0,2000}?<v>(#[^<]{1,20})</v>', re.DOTALL)
+_ERROR_CELL = re.compile(rb"<c\b([^>]*)>(?:(?!</c>).){0,2000}?<v>(#[^<]{1,20})</v>", re.DOTALL)
 _R_ATTR = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
 _T_E = re.compile(rb'\bt="e"')
 

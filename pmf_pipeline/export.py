@@ -15,8 +15,27 @@ from .results import PIResult
 from .safety import csv_safe, put
 from .status import STATUS_LOOKS, TREND_LOOKS, as_reported
 
-COLUMNS = ("period", "directorate", "pi_ref", "title", "type", "unit", "polarity", "target", "actual", "status", "trend", "rating",
-           "previous_year_actual", "comment", "evidence", "updated_by", "verified_by", "awaiting_correction", "source")
+COLUMNS = (
+    "period",
+    "directorate",
+    "pi_ref",
+    "title",
+    "type",
+    "unit",
+    "polarity",
+    "target",
+    "actual",
+    "status",
+    "trend",
+    "rating",
+    "previous_year_actual",
+    "comment",
+    "evidence",
+    "updated_by",
+    "verified_by",
+    "awaiting_correction",
+    "source",
+)
 
 
 def _d(v: Decimal | None) -> str:
@@ -26,11 +45,25 @@ def _d(v: Decimal | None) -> str:
 def rows(results: list[PIResult]) -> list[dict[str, object]]:
     return [
         {
-            "period": str(r.period), "directorate": r.pi.directorate, "pi_ref": r.pi.ref, "title": r.pi.title, "type": r.pi.type.value,
-            "unit": r.pi.unit.value, "polarity": r.pi.polarity.value, "target": _d(r.target),
-            "actual": r.text if r.pi.narrative else _d(None if r.actual is None else as_reported(r.actual, r.pi.decimals)), "status": r.status, "trend": r.trend, "rating": r.rating,
-            "previous_year_actual": _d(None if r.previous_year_actual is None else as_reported(r.previous_year_actual, r.pi.decimals)), "comment": r.comment, "evidence": r.evidence, "updated_by": r.updated_by,
-            "verified_by": r.verified_by, "awaiting_correction": "yes" if r.awaiting_correction else "", "source": r.source,
+            "period": str(r.period),
+            "directorate": r.pi.directorate,
+            "pi_ref": r.pi.ref,
+            "title": r.pi.title,
+            "type": r.pi.type.value,
+            "unit": r.pi.unit.value,
+            "polarity": r.pi.polarity.value,
+            "target": _d(r.target),
+            "actual": r.text if r.pi.narrative else _d(None if r.actual is None else as_reported(r.actual, r.pi.decimals)),
+            "status": r.status,
+            "trend": r.trend,
+            "rating": r.rating,
+            "previous_year_actual": _d(None if r.previous_year_actual is None else as_reported(r.previous_year_actual, r.pi.decimals)),
+            "comment": r.comment,
+            "evidence": r.evidence,
+            "updated_by": r.updated_by,
+            "verified_by": r.verified_by,
+            "awaiting_correction": "yes" if r.awaiting_correction else "",
+            "source": r.source,
         }
         for r in results
     ]
@@ -63,7 +96,7 @@ def export_xlsx(results: list[PIResult], out: Path, title: str) -> None:
         values = []
         for k in COLUMNS:
             v = r[k]
-            values.append(float(v) if k in numeric and v not in ("", None) and _is_number(v) else v)
+            values.append(float(str(v)) if k in numeric and v not in ("", None) and _is_number(v) else v)
         row_n = ws.max_row + 1
         for col, value in enumerate(values, start=1):
             put(ws.cell(row=row_n, column=col), value)  # text stays text, whatever it begins with
@@ -93,5 +126,3 @@ def _is_number(v: object) -> bool:
         return True
     except Exception:
         return False
-
-

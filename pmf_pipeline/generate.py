@@ -129,8 +129,11 @@ def _instructions(ws, spec: ReturnSpec) -> None:  # type: ignore[no-untyped-def]
         ("If you have no figure yet, leave the cell blank or type n/a and say why in the Comment. Never type 0 for 'no data'.", None),
         ("", None),
         ("What happens to off-target PIs", Font(bold=True, size=12)),
-        (f"The Status column shows, as you type, how the PI will be reported: {LIVE_LABELS['met']} (on or better than target), "
-         f"{LIVE_LABELS['within_tolerance']} (within {', '.join(tol)} of target) or {LIVE_LABELS['off_target']}.", None),
+        (
+            f"The Status column shows, as you type, how the PI will be reported: {LIVE_LABELS['met']} (on or better than target), "
+            f"{LIVE_LABELS['within_tolerance']} (within {', '.join(tol)} of target) or {LIVE_LABELS['off_target']}.",
+            None,
+        ),
         ("Off-target PIs appear as exceptions in the reports to scrutiny committees and Cabinet, with your comment: say why, and what is being done.", None),
         ("", None),
         ("Please do not", Font(bold=True, size=12)),
@@ -167,12 +170,18 @@ def _return_sheet(ws, spec: ReturnSpec, password: str | None) -> None:  # type: 
     for label, colour in (("off_target", "F4B6B0"), ("within_tolerance", "FFE08A"), ("met", "B7E1B0")):
         ws.conditional_formatting.add(
             status_range,
-            FormulaRule(formula=[f'LEFT({first_status},{len(LIVE_LABELS[label])})="{LIVE_LABELS[label]}"'], fill=PatternFill("solid", bgColor=colour), font=Font(bold=True)),
+            FormulaRule(
+                formula=[f'LEFT({first_status},{len(LIVE_LABELS[label])})="{LIVE_LABELS[label]}"'],
+                fill=PatternFill("solid", bgColor=colour),
+                font=Font(bold=True),
+            ),
         )
     check_range = f"{layout.col_letter('check')}{layout.FIRST_ROW}:{layout.col_letter('check')}{last}"
     ws.conditional_formatting.add(
         check_range,
-        FormulaRule(formula=[f'LEN({layout.cell("check", layout.FIRST_ROW)})>0'], fill=PatternFill("solid", bgColor="F4B6B0"), font=Font(bold=True, color="9C0006")),
+        FormulaRule(
+            formula=[f"LEN({layout.cell('check', layout.FIRST_ROW)})>0"], fill=PatternFill("solid", bgColor="F4B6B0"), font=Font(bold=True, color="9C0006")
+        ),
     )
     ws.freeze_panes = layout.cell("definition", layout.FIRST_ROW)
     ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
@@ -216,42 +225,75 @@ def _write_row(ws, r: int, row: RowSpec, validations: dict[tuple, DataValidation
     lo_s = format(lo, "f") if lo is not None else "-1E+15"
     hi_s = format(hi, "f") if hi is not None else "1E+15"
     in_range = f"between {lo_s} and {hi_s}" if (lo is not None or hi is not None) else "a number"
-    inputs = ["comment", "evidence" if pi.evidence_required else None, "updated_by", "verified_by"]
+    inputs: list[str | None] = ["comment", "evidence" if pi.evidence_required else None, "updated_by", "verified_by"]
     if pi.narrative:
         inputs.append("actual")
-        dv = _validation(validations, ("narrative",), type="textLength", operator="lessThanOrEqual", formula1="4000",
-                         promptTitle="Progress this quarter", prompt="Describe progress in a few sentences.", errorTitle="Too long", error="Please keep this under 4,000 characters.")
+        dv = _validation(
+            validations,
+            ("narrative",),
+            type="textLength",
+            operator="lessThanOrEqual",
+            formula1="4000",
+            promptTitle="Progress this quarter",
+            prompt="Describe progress in a few sentences.",
+            errorTitle="Too long",
+            error="Please keep this under 4,000 characters.",
+        )
         dv.add(layout.cell("actual", r))
     else:
         inputs.append("actual")
         target_text = f" Target this quarter: {row.target:,}." if row.target is not None else ""
-        dv = _validation(validations, ("actual", lo_s, hi_s, pi.ref), type="decimal", operator="between", formula1=lo_s, formula2=hi_s,
-                         promptTitle=pi.ref[:32], prompt=f"{pi.polarity.value.capitalize()} is better.{target_text}"[:255] if pi.rated else "Context only: no target.",
-                         errorTitle="Not a number in range", error=f"Type a number {in_range} for {pi.ref} (no % or £ sign needed). Leave blank if there is no figure yet."[:255])
+        dv = _validation(
+            validations,
+            ("actual", lo_s, hi_s, pi.ref),
+            type="decimal",
+            operator="between",
+            formula1=lo_s,
+            formula2=hi_s,
+            promptTitle=pi.ref[:32],
+            prompt=f"{pi.polarity.value.capitalize()} is better.{target_text}"[:255] if pi.rated else "Context only: no target.",
+            errorTitle="Not a number in range",
+            error=f"Type a number {in_range} for {pi.ref} (no % or £ sign needed). Leave blank if there is no figure yet."[:255],
+        )
         dv.add(layout.cell("actual", r))
         ws[layout.cell("actual", r)].number_format = fmt
         if pi.calculation:
             inputs += ["numerator", "denominator"]
             ws[layout.cell("actual", r)].value = layout.calculated_actual_formula(r, pi.calculation.multiplier)
             for key, what in (("numerator", pi.calculation.numerator), ("denominator", pi.calculation.denominator)):
-                ndv = _validation(validations, (key, what), type="decimal", operator="greaterThanOrEqual", formula1="0",
-                                  promptTitle=key.capitalize(), prompt=what[:255], errorTitle="Not a number", error=f"Type the {key} as a number (0 or more): {what}"[:255])
+                ndv = _validation(
+                    validations,
+                    (key, what),
+                    type="decimal",
+                    operator="greaterThanOrEqual",
+                    formula1="0",
+                    promptTitle=key.capitalize(),
+                    prompt=what[:255],
+                    errorTitle="Not a number",
+                    error=f"Type the {key} as a number (0 or more): {what}"[:255],
+                )
                 ndv.add(layout.cell(key, r))
     for key in ("numerator", "denominator"):
         if key not in inputs:
             ws[layout.cell(key, r)].fill = _NA_FILL
     if not pi.evidence_required:
         ws[layout.cell("evidence", r)].fill = _NA_FILL
-    for key in inputs:
-        if key is None:
-            continue
-        c = ws[layout.cell(key, r)]
+    for unlocked in filter(None, inputs):
+        c = ws[layout.cell(unlocked, r)]
         c.protection = Protection(locked=False)
         c.fill = _INPUT_FILL
     for key in ("comment",):
-        dv = _validation(validations, ("comment",), type="textLength", operator="lessThanOrEqual", formula1="4000",
-                         promptTitle="Comment", prompt="Why the figure is what it is, and what is being done if it is off target.",
-                         errorTitle="Too long", error="Please keep comments under 4,000 characters.")
+        dv = _validation(
+            validations,
+            ("comment",),
+            type="textLength",
+            operator="lessThanOrEqual",
+            formula1="4000",
+            promptTitle="Comment",
+            prompt="Why the figure is what it is, and what is being done if it is off target.",
+            errorTitle="Too long",
+            error="Please keep comments under 4,000 characters.",
+        )
         dv.add(layout.cell(key, r))
     bands = row.bands
     if bands is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +22,9 @@ from .findings import ERROR, Finding, ReturnResult
 from .isolation import read_isolated
 from .periodconfig import config_for_period, freeze_config, period_dir
 from .periods import Period
-from .reader import RawReturn, sha256
+from .reader import sha256
 from .store import Store, data_lock
-from .validate import Previous, check_rows, history_lookup, identify
+from .validate import Previous, history_lookup, master_lookup, validate_raw
 
 SKIP_PREFIXES = (".", "~$")
 
@@ -53,7 +53,7 @@ class IngestSummary:
         return any(o.status == "rejected" or (o.status == "accepted" and o.result.errors) for o in self.outcomes)
 
 
-def collect_files(paths: list[str | Path]) -> list[Path]:
+def collect_files(paths: Sequence[str | Path]) -> list[Path]:
     """The files named, and the files in the folders named (not their hidden or Excel lock files)."""
     out: list[Path] = []
     for p in map(Path, paths):
@@ -75,20 +75,9 @@ def _read_bytes(path: Path) -> bytes | WorkbookError:
     return data
 
 
-def validate_raw(raw: RawReturn | WorkbookError, data: bytes, file: str, config: Config, period: Period | None, previous: Previous) -> ReturnResult:
-    result = ReturnResult(file=file, sha256=sha256(data), size=len(data))
-    if isinstance(raw, WorkbookError):
-        result.findings.append(Finding("unreadable", ERROR, str(raw), file))
-        return result
-    spec = identify(raw, config, period, result)
-    if spec is not None:
-        result.outcome = "accepted"
-        check_rows(raw, spec, config, result, previous)
-    return result
-
-
-def validate_files(config: Config, period: Period | None, paths: list[Path], previous: Previous | None = None,
-                   on_file: Callable[[ReturnResult], None] | None = None) -> list[ReturnResult]:
+def validate_files(
+    config: Config, period: Period | None, paths: list[Path], previous: Previous | None = None, on_file: Callable[[ReturnResult], None] | None = None
+) -> list[ReturnResult]:
     """Validate files without touching the master dataset (``pmf validate``)."""
     blobs = [(_read_bytes(p), p) for p in paths]
     readable = [(b, str(p)) for b, p in blobs if isinstance(b, bytes)]
@@ -127,8 +116,9 @@ def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes
     return target
 
 
-def ingest(config_dir: str | Path, data_dir: str | Path, period: Period, paths: list[Path],
-           on_file: Callable[[FileOutcome], None] | None = None) -> IngestSummary:
+def ingest(
+    config_dir: str | Path, data_dir: str | Path, period: Period, paths: list[Path], on_file: Callable[[FileOutcome], None] | None = None
+) -> IngestSummary:
     """Ingest ``paths`` for ``period`` into the master dataset in ``data_dir`` (see the module docstring)."""
     data_dir = Path(data_dir)
     summary = IngestSummary(period)
@@ -137,10 +127,7 @@ def ingest(config_dir: str | Path, data_dir: str | Path, period: Period, paths: 
         store = Store(data_dir)
         try:
             store.load_history(config.history)
-
-            def previous(ref: str, p: Period):  # type: ignore[no-untyped-def]
-                v = store.actual(ref, p)
-                return v if v is not None else history_lookup(config)(ref, p)
+            previous = master_lookup(store, config)
 
             blobs = [(_read_bytes(p), p) for p in paths]
             todo = []
@@ -166,16 +153,24 @@ def _one(store: Store, data_dir: Path, config: Config, period: Period, blob: byt
     seen = store.find_submission(str(period), digest)
     if seen is not None:
         result = ReturnResult(str(path), digest, len(blob), outcome=seen.outcome, period=seen.period, directorate=seen.directorate)
-        result.findings.append(Finding("duplicate", "warning", f"already received on {seen.received_at[:16].replace('T', ' ')} "
-                                       f"(as {Path(seen.file_name).name}); nothing changed.", str(path)))
+        result.findings.append(
+            Finding(
+                "duplicate",
+                "warning",
+                f"already received on {seen.received_at[:16].replace('T', ' ')} (as {Path(seen.file_name).name}); nothing changed.",
+                str(path),
+            )
+        )
         return FileOutcome(result, "duplicate", seen.archive_path)
     raw = next(raws)
     result = validate_raw(raw, blob, str(path), config, period, previous)
     try:
         kept = archive(data_dir, period, result.directorate if result.outcome == "accepted" else None, blob, digest, path.suffix)
     except OSError as e:
-        raise DatasetError(f"the archive copy of {path} could not be written ({e.strerror}); nothing was consolidated. "
-                           "Check the data folder is writable and has free space, then run again.") from None
+        raise DatasetError(
+            f"the archive copy of {path} could not be written ({e.strerror}); nothing was consolidated. "
+            "Check the data folder is writable and has free space, then run again."
+        ) from None
     received = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     store.record(result, str(period), str(kept.relative_to(data_dir)), received)
     return FileOutcome(result, result.outcome, str(kept))

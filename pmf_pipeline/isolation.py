@@ -47,13 +47,16 @@ def _read(data: bytes, file: str) -> RawReturn | WorkbookError:
     except WorkbookError as e:
         return e
     except MemoryError:
-        return WorkbookError("reading the workbook needed far more memory than any return; it may be damaged or hostile, so it was not read. "
-                             "Please ask the sender to send the return they were sent.")
+        return WorkbookError(
+            "reading the workbook needed far more memory than any return; it may be damaged or hostile, so it was not read. "
+            "Please ask the sender to send the return they were sent."
+        )
 
 
 def _crashed(file: str, why: str) -> WorkbookError:
-    return WorkbookError(f"reading the workbook {why}; it may be damaged or hostile, so it was not read. "
-                         "Please ask the sender to send the return they were sent.")
+    return WorkbookError(
+        f"reading the workbook {why}; it may be damaged or hostile, so it was not read. Please ask the sender to send the return they were sent."
+    )
 
 
 def read_isolated(items: Iterable[tuple[bytes, str]], workers: int | None = None, time_limit: float = TIME_LIMIT) -> Iterator[RawReturn | WorkbookError]:

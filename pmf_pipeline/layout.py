@@ -102,10 +102,7 @@ def status_formula(row: int, decimals: int, better: int, met: Decimal, tolerance
     if met == 0 or tolerance == met:
         inner = f'IF({rounded}{op}{_num(met)},"{labels["met"]}","{labels["off_target"]}")'
     else:
-        inner = (
-            f'IF({rounded}{op}{_num(met)},"{labels["met"]}",'
-            f'IF({rounded}{op}{_num(tolerance)},"{labels["within_tolerance"]}","{labels["off_target"]}"))'
-        )
+        inner = f'IF({rounded}{op}{_num(met)},"{labels["met"]}",IF({rounded}{op}{_num(tolerance)},"{labels["within_tolerance"]}","{labels["off_target"]}"))'
     return f'=IF({a}="","",IF(NOT(ISNUMBER({a})),"{labels["check_value"]}",{inner}))'
 
 

@@ -36,8 +36,14 @@ def inputs(store: Store, data_dir: str | Path, period: Period) -> dict[str, Any]
     """The inputs of a period as they stand: returns received and the configuration in force."""
     frozen = frozen_config_dir(data_dir, period)
     returns = [
-        {"file": Path(s.file_name).name, "sha256": s.sha256, "archive_path": s.archive_path, "directorate": s.directorate,
-         "outcome": s.outcome, "superseded_by": s.superseded_by}
+        {
+            "file": Path(s.file_name).name,
+            "sha256": s.sha256,
+            "archive_path": s.archive_path,
+            "directorate": s.directorate,
+            "outcome": s.outcome,
+            "superseded_by": s.superseded_by,
+        }
         for s in store.submissions(str(period))
     ]
     config = {p.name: file_hash(p) for p in sorted(frozen.iterdir())} if frozen.exists() else {}
@@ -48,8 +54,9 @@ def digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
 
 
-def write_manifest(data_dir: str | Path, period: Period, store: Store, results: list[PIResult], packs: list[dict[str, Any]],
-                   generated_at: str, out_dir: str) -> dict[str, Any]:
+def write_manifest(
+    data_dir: str | Path, period: Period, store: Store, results: list[PIResult], packs: list[dict[str, Any]], generated_at: str, out_dir: str
+) -> dict[str, Any]:
     ins = inputs(store, data_dir, period)
     manifest = {
         "period": str(period),
@@ -57,8 +64,7 @@ def write_manifest(data_dir: str | Path, period: Period, store: Store, results: 
         "inputs_digest": digest(ins),
         "generated_at": generated_at,
         "packs_folder": out_dir,
-        "statuses": {r.pi.ref: {"status": r.status, "trend": r.trend, "actual": None if r.actual is None else format(r.actual, "f")}
-                     for r in results},
+        "statuses": {r.pi.ref: {"status": r.status, "trend": r.trend, "actual": None if r.actual is None else format(r.actual, "f")} for r in results},
         "packs": packs,
     }
     path = manifest_path(data_dir, period)

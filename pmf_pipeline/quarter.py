@@ -47,9 +47,17 @@ def _packs_intact(manifest: dict[str, Any]) -> bool:
     return bool(manifest.get("packs"))
 
 
-def run_quarter(config_dir: str | Path, data_dir: str | Path, period: Period, inbox: str | Path, out_dir: str | Path,
-                pdf: bool = True, generated_at: dt.datetime | None = None,
-                on_file: Callable[[FileOutcome], None] | None = None, on_pack: Callable[[Rendered], None] | None = None) -> QuarterSummary:
+def run_quarter(
+    config_dir: str | Path,
+    data_dir: str | Path,
+    period: Period,
+    inbox: str | Path,
+    out_dir: str | Path,
+    pdf: bool = True,
+    generated_at: dt.datetime | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+    on_pack: Callable[[Rendered], None] | None = None,
+) -> QuarterSummary:
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     summary = ingest(config_dir, data_dir, period, collect_files([inbox]), on_file=on_file)
     with data_lock(data_dir):
@@ -63,15 +71,27 @@ def run_quarter(config_dir: str | Path, data_dir: str | Path, period: Period, in
                 statuses[r.status] = statuses.get(r.status, 0) + 1
             manifest = load_manifest(data_dir, period)
             now_inputs = inputs(store, data_dir, period)
-            if (manifest and manifest.get("inputs_digest") == digest(now_inputs) and manifest.get("packs_folder") == str(out_dir)
-                    and _packs_intact(manifest) and not summary.changed):
+            if (
+                manifest
+                and manifest.get("inputs_digest") == digest(now_inputs)
+                and manifest.get("packs_folder") == str(out_dir)
+                and _packs_intact(manifest)
+                and not summary.changed
+            ):
                 return QuarterSummary(period, summary, states, statuses, manifest["packs"], False, out_dir)
             when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             packs = period_packs(config, data_dir, period, when, when.date())
             rendered = render_packs(packs, out_dir, pdf=pdf, on_progress=on_pack)
             records = [
-                {"slug": r.slug, "title": r.title, "html": str(r.html), "html_sha256": file_hash(r.html),
-                 "pdf": str(r.pdf) if r.pdf else None, "pdf_sha256": file_hash(r.pdf) if r.pdf else None, "pages": r.pages}
+                {
+                    "slug": r.slug,
+                    "title": r.title,
+                    "html": str(r.html),
+                    "html_sha256": file_hash(r.html),
+                    "pdf": str(r.pdf) if r.pdf else None,
+                    "pdf_sha256": file_hash(r.pdf) if r.pdf else None,
+                    "pages": r.pages,
+                }
                 for r in rendered
             ]
             write_manifest(data_dir, period, store, results, records, when.isoformat(), str(out_dir))

@@ -17,7 +17,7 @@ from typing import Any
 import python_calamine as pc
 
 from . import layout
-from .container import SEND_XLSX, Container, core_modified, error_cells, extents, open_container
+from .container import SEND_XLSX, core_modified, error_cells, extents, open_container
 from .errors import WorkbookError
 
 READ_COLS = len(layout.COLUMNS)
@@ -60,13 +60,17 @@ def read_return(data: bytes, file: str) -> RawReturn:
     container = open_container(data)
     if layout.META_SHEET not in container.sheets:
         if layout.RETURN_SHEET in container.sheets:
-            raise WorkbookError("this workbook has a 'Return' sheet but not the hidden identification of a return: it may have been "
-                                "copied into a new workbook or saved by a program that drops hidden sheets. Please fill in and send "
-                                "the workbook you were sent.")
+            raise WorkbookError(
+                "this workbook has a 'Return' sheet but not the hidden identification of a return: it may have been "
+                "copied into a new workbook or saved by a program that drops hidden sheets. Please fill in and send "
+                "the workbook you were sent."
+            )
         raise WorkbookError(NOT_A_RETURN)
     if container.kinds.get(layout.RETURN_SHEET) not in (None, "worksheet"):
-        raise WorkbookError(f"the sheet named '{layout.RETURN_SHEET}' is a {container.kinds[layout.RETURN_SHEET]}, not a worksheet. "
-                            "Please send the return workbook you were sent, filled in.")
+        raise WorkbookError(
+            f"the sheet named '{layout.RETURN_SHEET}' is a {container.kinds[layout.RETURN_SHEET]}, not a worksheet. "
+            "Please send the return workbook you were sent, filled in."
+        )
     if layout.RETURN_SHEET not in container.sheets:
         raise WorkbookError(f"the '{layout.RETURN_SHEET}' sheet is missing from the return. Please send the workbook you were sent, filled in.")
     ret_xml = container.sheet_xml(layout.RETURN_SHEET) or b""
@@ -131,5 +135,3 @@ def _read_bounded(data: bytes, limit_rows: int) -> tuple[list[list[Any]], list[l
     finally:
         wb.close()
     return meta, grid
-
-

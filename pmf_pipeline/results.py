@@ -81,11 +81,26 @@ def period_results(config: Config, store: Store, period: Period) -> list[PIResul
             source = f"{files.get(row['submission_id'], '?')}, {row['sheet']}!{row['cell']}"
         else:
             source = "history" if row else ""
-        out.append(PIResult(
-            pi=pi, period=period, target=target, annual_target=config.annual_target(pi, period.year), actual=actual,
-            text=row["text"] if row else None, status=status, trend=tr, rating=scheme_rating(scheme, status, tr, at_max),
-            previous_year_actual=ly, comment=(row["comment"] or "") if row else "", evidence=(row["evidence"] or "") if row else "",
-            updated_by=(row["updated_by"] or "") if row else "", verified_by=(row["verified_by"] or "") if row else "",
-            awaiting_correction=awaiting, source=source, normalisation=row["normalisation"] if row else None, history=hist,
-        ))
+        out.append(
+            PIResult(
+                pi=pi,
+                period=period,
+                target=target,
+                annual_target=config.annual_target(pi, period.year),
+                actual=actual,
+                text=row["text"] if row else None,
+                status=status,
+                trend=tr,
+                rating=scheme_rating(scheme, status, tr, at_max),
+                previous_year_actual=ly,
+                comment=(row["comment"] or "") if row else "",
+                evidence=(row["evidence"] or "") if row else "",
+                updated_by=(row["updated_by"] or "") if row else "",
+                verified_by=(row["verified_by"] or "") if row else "",
+                awaiting_correction=awaiting,
+                source=source,
+                normalisation=row["normalisation"] if row else None,
+                history=hist,
+            )
+        )
     return out

@@ -28,9 +28,16 @@ from .periods import Period
 from .status import OFF, rate
 
 SAMPLE_PERIOD = "2026-27-Q2"
-UPDATERS = {"LS": ("Rhian Evans", "Gareth Price"), "SS": ("Siân Morgan", "Huw Jenkins"), "ENV": ("Dafydd Lewis", "Carys Hughes"),
-            "PLC": ("Owain Roberts", "Megan Thomas"), "CR": ("Eleri Davies", "Tomos Williams")}
-COMMENTS_OFF = "Performance is below target because of vacancies in the team during the summer; two posts were filled in September and we expect recovery by Q4."
+UPDATERS = {
+    "LS": ("Rhian Evans", "Gareth Price"),
+    "SS": ("Siân Morgan", "Huw Jenkins"),
+    "ENV": ("Dafydd Lewis", "Carys Hughes"),
+    "PLC": ("Owain Roberts", "Megan Thomas"),
+    "CR": ("Eleri Davies", "Tomos Williams"),
+}
+COMMENTS_OFF = (
+    "Performance is below target because of vacancies in the team during the summer; two posts were filled in September and we expect recovery by Q4."
+)
 COMMENTS_OK = "On track. Figures checked against the service's case management system."
 
 
@@ -43,8 +50,13 @@ def sample_entries(config: Config, period: Period, directorate: str, seed: int =
         ly = config.history.get((pi.ref, period.same_quarter_last_year()))
         ev = f"WP/{period.year}/{pi.ref.replace('/', '')}/Q{period.quarter}" if pi.evidence_required else None
         if pi.narrative:
-            out[pi.ref] = Entry(actual="Milestones for the quarter delivered; the next phase is out to tender and on programme.",
-                                comment=COMMENTS_OK, evidence=ev, updated_by=updater, verified_by=verifier)
+            out[pi.ref] = Entry(
+                actual="Milestones for the quarter delivered; the next phase is out to tender and on programme.",
+                comment=COMMENTS_OK,
+                evidence=ev,
+                updated_by=updater,
+                verified_by=verifier,
+            )
             continue
         base = target if target is not None else (ly.actual if ly and ly.actual is not None else Decimal(100))
         factor = Decimal(str(round(rng.uniform(0.84, 1.08), 3)))
@@ -69,6 +81,7 @@ def sample_entries(config: Config, period: Period, directorate: str, seed: int =
 
 def _plant(entries: dict[str, Entry], directorate: str) -> None:
     """The deliberate problems listed in the module docstring."""
+
     def change(ref: str, **kw: object) -> None:
         e = entries[ref]
         entries[ref] = Entry(**{**e.__dict__, **kw})

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .config import POLARITY_LABELS, TYPE_SHORT, UNIT_LABELS, PI, Config
+from .config import PI, POLARITY_LABELS, TYPE_SHORT, UNIT_LABELS, Config
 from .periods import Period
 from .status import Thresholds, as_reported, thresholds
 

@@ -113,7 +113,9 @@ class Store:
             self.db.execute("PRAGMA synchronous = FULL")
             self._migrate()
         except sqlite3.Error as e:
-            raise DatasetError(f"the master dataset {self.path} cannot be opened or written ({e}). Check the data folder is writable and has free space.") from None
+            raise DatasetError(
+                f"the master dataset {self.path} cannot be opened or written ({e}). Check the data folder is writable and has free space."
+            ) from None
         except OSError as e:
             raise DatasetError(f"the data folder {self.data_dir} cannot be used ({e.strerror}). Check it exists, is writable and has free space.") from None
 
@@ -146,11 +148,7 @@ class Store:
     def load_history(self, history: dict[tuple[str, Period], Any]) -> int:
         """Load config/history.csv values as the record of earlier periods (not for periods with returns)."""
         have = {(r[0], r[1]) for r in self.db.execute("SELECT period, pi_ref FROM pi_values WHERE current = 1")}
-        rows = [
-            (str(p), ref, _dec(h.actual), h.text, _dec(h.numerator), _dec(h.denominator))
-            for (ref, p), h in history.items()
-            if (str(p), ref) not in have
-        ]
+        rows = [(str(p), ref, _dec(h.actual), h.text, _dec(h.numerator), _dec(h.denominator)) for (ref, p), h in history.items() if (str(p), ref) not in have]
         if rows:
             with self.transaction():
                 self.db.executemany(
@@ -177,8 +175,23 @@ class Store:
             cur = self.db.execute(
                 "INSERT INTO submissions (period, directorate, service, file_name, sha256, size, archive_path, received_at, saved_at, generated_at, "
                 "template_version, outcome, errors, warnings, supersedes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (period, result.directorate, result.service, result.file, result.sha256, result.size, archive_path, received_at, result.saved_at,
-                 result.generated_at, result.template_version, result.outcome, len(result.errors), len(result.warnings), prior[0] if prior else None),
+                (
+                    period,
+                    result.directorate,
+                    result.service,
+                    result.file,
+                    result.sha256,
+                    result.size,
+                    archive_path,
+                    received_at,
+                    result.saved_at,
+                    result.generated_at,
+                    result.template_version,
+                    result.outcome,
+                    len(result.errors),
+                    len(result.warnings),
+                    prior[0] if prior else None,
+                ),
             )
             sid = cur.lastrowid
             self.db.executemany(
@@ -196,8 +209,27 @@ class Store:
                 self.db.executemany(
                     "INSERT INTO pi_values (period, pi_ref, submission_id, source, actual, text, numerator, denominator, comment, evidence, "
                     "updated_by, verified_by, sheet, cell, typed, normalisation, has_error) VALUES (?,?,?,'return',?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [(period, v.pi_ref, sid, _dec(v.actual), v.text, _dec(v.numerator), _dec(v.denominator), v.comment, v.evidence, v.updated_by,
-                      v.verified_by, v.sheet, v.cell, v.typed, v.normalisation, int(v.has_error)) for v in result.values],
+                    [
+                        (
+                            period,
+                            v.pi_ref,
+                            sid,
+                            _dec(v.actual),
+                            v.text,
+                            _dec(v.numerator),
+                            _dec(v.denominator),
+                            v.comment,
+                            v.evidence,
+                            v.updated_by,
+                            v.verified_by,
+                            v.sheet,
+                            v.cell,
+                            v.typed,
+                            v.normalisation,
+                            int(v.has_error),
+                        )
+                        for v in result.values
+                    ],
                 )
         got = self.db.execute("SELECT * FROM submissions WHERE id = ?", (sid,)).fetchone()
         return _submission(got)
@@ -213,8 +245,7 @@ class Store:
         return {r["pi_ref"]: r for r in self.db.execute("SELECT * FROM pi_values WHERE period = ? AND current = 1", (period,))}
 
     def actual(self, ref: str, period: Period) -> Decimal | None:
-        row = self.db.execute("SELECT actual FROM pi_values WHERE period = ? AND pi_ref = ? AND current = 1 AND has_error = 0",
-                              (str(period), ref)).fetchone()
+        row = self.db.execute("SELECT actual FROM pi_values WHERE period = ? AND pi_ref = ? AND current = 1 AND has_error = 0", (str(period), ref)).fetchone()
         return to_decimal(row[0]) if row else None
 
     def snapshot(self) -> list[tuple]:

@@ -11,16 +11,18 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from . import layout
-from .config import PI, Config
+from .config import Config
 from .errors import WorkbookError
 from .findings import ERROR, WARNING, Finding, ReturnResult, ValueRecord
 from .normalise import Parsed, clean_text, parse_number
 from .periods import Period
-from .reader import RawReturn, RawRow, read_return
+from .reader import RawReturn, RawRow, read_return, sha256
 from .spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec, canonical
 from .status import DECLINED_SIG, OFF, as_reported, rate, trend
+from .store import Store
 
 SHEET = layout.RETURN_SHEET
 Previous = Callable[[str, Period], Decimal | None]
@@ -28,19 +30,23 @@ Previous = Callable[[str, Period], Decimal | None]
 
 def validate_bytes(data: bytes, file: str, config: Config, period: Period | None, previous: Previous | None = None) -> ReturnResult:
     """Read and validate one file; never raises for a bad file (the result says what is wrong)."""
-    from .reader import sha256
-
-    result = ReturnResult(file=file, sha256=sha256(data), size=len(data))
     try:
-        raw = read_return(data, file)
+        raw: RawReturn | WorkbookError = read_return(data, file)
     except WorkbookError as e:
-        result.findings.append(Finding("unreadable", ERROR, str(e), file))
+        raw = e
+    return validate_raw(raw, data, file, config, period, previous or history_lookup(config))
+
+
+def validate_raw(raw: RawReturn | WorkbookError, data: bytes, file: str, config: Config, period: Period | None, previous: Previous) -> ReturnResult:
+    """Validate what the reader made of a file (or the reason it could not read it)."""
+    result = ReturnResult(file=file, sha256=sha256(data), size=len(data))
+    if isinstance(raw, WorkbookError):
+        result.findings.append(Finding("unreadable", ERROR, str(raw), file))
         return result
     spec = identify(raw, config, period, result)
-    if spec is None:
-        return result
-    result.outcome = "accepted"
-    check_rows(raw, spec, config, result, previous or history_lookup(config))
+    if spec is not None:
+        result.outcome = "accepted"
+        check_rows(raw, spec, config, result, previous)
     return result
 
 
@@ -48,6 +54,17 @@ def history_lookup(config: Config) -> Previous:
     def lookup(ref: str, p: Period) -> Decimal | None:
         h = config.history.get((ref, p))
         return h.actual if h else None
+
+    return lookup
+
+
+def master_lookup(store: Store, config: Config) -> Previous:
+    """Earlier figures as ingest sees them: the master dataset first, then the configuration's history."""
+    hist = history_lookup(config)
+
+    def lookup(ref: str, p: Period) -> Decimal | None:
+        v = store.actual(ref, p)
+        return v if v is not None else hist(ref, p)
 
     return lookup
 
@@ -69,8 +86,12 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
     except ValueError:
         version = -1
     if version > TEMPLATE_VERSION or version < 1:
-        _reject(result, "unknown_template", f"the return's template (version {meta.get('template_version')}) is not one this tool knows; "
-                "please send the return workbook issued for this period.")
+        _reject(
+            result,
+            "unknown_template",
+            f"the return's template (version {meta.get('template_version')}) is not one this tool knows; "
+            "please send the return workbook issued for this period.",
+        )
         return None
     if version < TEMPLATE_VERSION:
         _reject(result, "outdated_template", f"the return uses an outdated template (version {version}); please fill in the workbook issued for this period.")
@@ -88,8 +109,12 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
     result.directorate = directorate
     result.service = meta.get("service") or None
     if period is not None and file_period != period:
-        _reject(result, "wrong_period", f"this is the return for {file_period.short_label}, not {period.short_label}. "
-                f"If it is a late return for {file_period.short_label}, ingest it with --period {file_period}.")
+        _reject(
+            result,
+            "wrong_period",
+            f"this is the return for {file_period.short_label}, not {period.short_label}. "
+            f"If it is a late return for {file_period.short_label}, ingest it with --period {file_period}.",
+        )
         return None
     codes = {d.code for d in config.framework.directorates}
     if directorate not in codes:
@@ -102,12 +127,14 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
             why = "its targets or definitions differ from those now in force for this period"
         else:
             why = "its list of PIs differs from the one in force for this period"
-        _reject(result, "outdated_template", f"this return was generated on {meta.get('generated_at', '?')[:10]} from a different version of the PI "
-                f"library or targets: {why}. Please copy the figures into the workbook issued for {file_period.short_label}.")
+        _reject(
+            result,
+            "outdated_template",
+            f"this return was generated on {meta.get('generated_at', '?')[:10]} from a different version of the PI "
+            f"library or targets: {why}. Please copy the figures into the workbook issued for {file_period.short_label}.",
+        )
         return None
     return spec
-
-
 
 
 def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnResult, previous: Previous) -> None:
@@ -115,8 +142,17 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
     add = result.findings.append
     expected = [c.label for c in layout.COLUMNS]
     if list(raw.header[: len(expected)]) != expected:
-        add(Finding("header_altered", ERROR, "the column headings of the Return sheet have been changed (columns added, removed or renamed); "
-                    "please put the figures into the workbook as sent.", file, SHEET, f"A{layout.HEADER_ROW}"))
+        add(
+            Finding(
+                "header_altered",
+                ERROR,
+                "the column headings of the Return sheet have been changed (columns added, removed or renamed); "
+                "please put the figures into the workbook as sent.",
+                file,
+                SHEET,
+                f"A{layout.HEADER_ROW}",
+            )
+        )
         result.outcome = "rejected"
         return
     found = [r for r in raw.rows if r.ref]
@@ -124,8 +160,16 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
     spec_refs = [r.pi.ref for r in spec.rows]
     for r in raw.rows:
         if not r.ref:
-            add(Finding("rows_changed", ERROR, f"row {r.row} has figures but no PI reference: rows must not be added. Move the figures to the PI's own row.",
-                        file, SHEET, layout.cell("ref", r.row)))
+            add(
+                Finding(
+                    "rows_changed",
+                    ERROR,
+                    f"row {r.row} has figures but no PI reference: rows must not be added. Move the figures to the PI's own row.",
+                    file,
+                    SHEET,
+                    layout.cell("ref", r.row),
+                )
+            )
     for ref, n in counts.items():
         if n > 1:
             add(Finding("rows_changed", ERROR, f"{ref} appears {n} times: keep only its own row and delete the copies.", file, SHEET, None, ref))
@@ -134,19 +178,48 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
             pi = config.pis.get(ref)
             if pi is not None and not pi.due_in(spec.period):
                 when = f"Q{pi.due_quarter}" if pi.frequency.value == "annual" else "Q2 and Q4"
-                add(Finding("not_due", ERROR, f"{ref} is reported in {when}, not in {spec.period.short_label}: remove this row and report it in "
-                            f"the {when} return.", file, SHEET, layout.cell("ref", row), ref))
+                add(
+                    Finding(
+                        "not_due",
+                        ERROR,
+                        f"{ref} is reported in {when}, not in {spec.period.short_label}: remove this row and report it in the {when} return.",
+                        file,
+                        SHEET,
+                        layout.cell("ref", row),
+                        ref,
+                    )
+                )
             else:
-                add(Finding("rows_changed", ERROR, f"row {row} ({ref}) was added: this return does not ask for {ref}. Remove the row.",
-                            file, SHEET, layout.cell("ref", row), ref))
+                add(
+                    Finding(
+                        "rows_changed",
+                        ERROR,
+                        f"row {row} ({ref}) was added: this return does not ask for {ref}. Remove the row.",
+                        file,
+                        SHEET,
+                        layout.cell("ref", row),
+                        ref,
+                    )
+                )
     missing = [ref for ref in spec_refs if ref not in counts]
     for ref in missing:
-        add(Finding("rows_changed", ERROR, f"the row for {ref} was deleted: every PI sent must come back. Please use the workbook as sent.",
-                    file, SHEET, None, ref))
+        add(
+            Finding(
+                "rows_changed", ERROR, f"the row for {ref} was deleted: every PI sent must come back. Please use the workbook as sent.", file, SHEET, None, ref
+            )
+        )
     order = [r.ref for r in found if r.ref in spec_refs and counts[r.ref] == 1]
     if order != [ref for ref in spec_refs if ref in order]:
-        add(Finding("rows_changed", ERROR, "the rows have been re-ordered or sorted; each figure was still read from its own PI's row, "
-                    "but please send the workbook back in its original order.", file, SHEET))
+        add(
+            Finding(
+                "rows_changed",
+                ERROR,
+                "the rows have been re-ordered or sorted; each figure was still read from its own PI's row, "
+                "but please send the workbook back in its original order.",
+                file,
+                SHEET,
+            )
+        )
     by_ref = {r.ref: r for r in found if counts[r.ref] == 1}
     for row_spec in spec.rows:
         raw_row = by_ref.get(row_spec.pi.ref)
@@ -173,16 +246,31 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
     for key, want in row_spec.locked.items():
         if canonical(v.get(key)) != canonical(want):
             label = layout.BY_KEY[key].label
-            err("locked_altered", key, f"the pre-filled '{label}' of {ref} was changed from '{canonical(want)}' to '{canonical(v.get(key))}'. "
-                "The pre-filled columns must stay as sent; put the original back (the figures were still read).")
+            err(
+                "locked_altered",
+                key,
+                f"the pre-filled '{label}' of {ref} was changed from '{canonical(want)}' to '{canonical(v.get(key))}'. "
+                "The pre-filled columns must stay as sent; put the original back (the figures were still read).",
+            )
     for key in ("actual", "numerator", "denominator"):
         address = layout.cell(key, r)
         if address in raw.errors:
-            err("excel_error", key, f"the {layout.BY_KEY[key].label} of {ref} shows the spreadsheet error {raw.errors[address]}; "
-                "check the figures it is worked out from (a zero denominator gives #DIV/0!).")
+            err(
+                "excel_error",
+                key,
+                f"the {layout.BY_KEY[key].label} of {ref} shows the spreadsheet error {raw.errors[address]}; "
+                "check the figures it is worked out from (a zero denominator gives #DIV/0!).",
+            )
     comment, evidence = clean_text(v.get("comment")), clean_text(v.get("evidence"))
-    record = dict(pi_ref=ref, comment=comment, evidence=evidence, updated_by=clean_text(v.get("updated_by")),
-                  verified_by=clean_text(v.get("verified_by")), sheet=SHEET, cell=layout.cell("actual", r))
+    record: dict[str, Any] = dict(
+        pi_ref=ref,
+        comment=comment,
+        evidence=evidence,
+        updated_by=clean_text(v.get("updated_by")),
+        verified_by=clean_text(v.get("verified_by")),
+        sheet=SHEET,
+        cell=layout.cell("actual", r),
+    )
     if pi.narrative:
         text = clean_text(v.get("actual"))
         if not text:
@@ -198,8 +286,15 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
             err("value_missing", "actual", f"{ref} has no figure. Type this quarter's figure, or type n/a and say why in the Comment.")
     if value is not None:
         _judge(value, row_spec, config, raw_row, result, previous, err, warn, comment, evidence, record)
-    return ValueRecord(actual=value, numerator=num, denominator=den, typed=parsed.typed if parsed else "",
-                       normalisation=parsed.note if parsed else None, has_error=len(result.errors) > n_before, **record)
+    return ValueRecord(
+        actual=value,
+        numerator=num,
+        denominator=den,
+        typed=parsed.typed if parsed else "",
+        normalisation=parsed.note if parsed else None,
+        has_error=len(result.errors) > n_before,
+        **record,
+    )
 
 
 def _value(row_spec: RowSpec, v: dict, r: int, raw: RawReturn, err, warn):  # type: ignore[no-untyped-def]
@@ -219,8 +314,12 @@ def _value(row_spec: RowSpec, v: dict, r: int, raw: RawReturn, err, warn):  # ty
             err("not_a_number", key, f"the {key} of {pi.ref} is not a number: {p.problem}.")
     if n.value is None and d.value is None:
         if actual.value is not None and not n.problem and not d.problem:
-            err("calculation_incomplete", "numerator", f"{pi.ref} is worked out from a numerator ({pi.calculation.numerator}) and a denominator "
-                f"({pi.calculation.denominator}): type both, not just the Actual.")
+            err(
+                "calculation_incomplete",
+                "numerator",
+                f"{pi.ref} is worked out from a numerator ({pi.calculation.numerator}) and a denominator "
+                f"({pi.calculation.denominator}): type both, not just the Actual.",
+            )
         return None, actual, None, None
     if n.value is None or d.value is None:
         if not n.problem and not d.problem:
@@ -228,32 +327,59 @@ def _value(row_spec: RowSpec, v: dict, r: int, raw: RawReturn, err, warn):  # ty
             err("calculation_incomplete", which, f"{pi.ref} has a {'denominator' if which == 'numerator' else 'numerator'} but no {which}: type both.")
         return None, actual, n.value, d.value
     if d.value == 0:
-        err("denominator_zero", "denominator", f"the denominator of {pi.ref} is 0, so no figure can be worked out. If there were none this quarter, "
-            "leave both blank or type n/a, and say so in the Comment.")
+        err(
+            "denominator_zero",
+            "denominator",
+            f"the denominator of {pi.ref} is 0, so no figure can be worked out. If there were none this quarter, "
+            "leave both blank or type n/a, and say so in the Comment.",
+        )
         return None, actual, n.value, d.value
     hi = pi.valid_range[1]
     if pi.calculation.multiplier == 100 and hi is not None and hi <= 100 and n.value > d.value:
-        err("numerator_exceeds_denominator", "numerator", f"the numerator of {pi.ref} ({n.value:,}) is larger than its denominator ({d.value:,}), "
-            "which is impossible for this percentage; check which is which.")
+        err(
+            "numerator_exceeds_denominator",
+            "numerator",
+            f"the numerator of {pi.ref} ({n.value:,}) is larger than its denominator ({d.value:,}), "
+            "which is impossible for this percentage; check which is which.",
+        )
         return None, actual, n.value, d.value
     computed = n.value / d.value * pi.calculation.multiplier
     if actual.value is not None and as_reported(actual.value, pi.decimals) != as_reported(computed, pi.decimals):
-        err("actual_disagrees", "actual", f"the Actual of {pi.ref} ({actual.typed}) disagrees with its numerator and denominator, which give "
-            f"{as_reported(computed, pi.decimals)}. Clear the Actual cell (it is worked out for you) or correct the figures.")
+        err(
+            "actual_disagrees",
+            "actual",
+            f"the Actual of {pi.ref} ({actual.typed}) disagrees with its numerator and denominator, which give "
+            f"{as_reported(computed, pi.decimals)}. Clear the Actual cell (it is worked out for you) or correct the figures.",
+        )
     note = "worked out from numerator and denominator"
     if n.note or d.note:
         note += "; " + "; ".join(x for x in (n.note, d.note) if x)
     return computed, Parsed(computed, f"{n.typed} / {d.typed}", note), n.value, d.value
 
 
-def _judge(value: Decimal, row_spec: RowSpec, config: Config, raw_row: RawRow, result: ReturnResult, previous: Previous,  # type: ignore[no-untyped-def]
-           err, warn, comment: str, evidence: str, record: dict) -> None:
+def _judge(
+    value: Decimal,
+    row_spec: RowSpec,
+    config: Config,
+    raw_row: RawRow,
+    result: ReturnResult,
+    previous: Previous,  # type: ignore[no-untyped-def]
+    err,
+    warn,
+    comment: str,
+    evidence: str,
+    record: dict,
+) -> None:
     pi = row_spec.pi
     lo, hi = pi.valid_range
     shown = as_reported(value, pi.decimals)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        err("out_of_range", "actual", f"{pi.ref} is {shown}, outside its valid range of {lo if lo is not None else 'any'} to "
-            f"{hi if hi is not None else 'any'}. Check the figure{' (type 85 for 85%)' if pi.unit.value == 'percentage' else ''}.")
+        err(
+            "out_of_range",
+            "actual",
+            f"{pi.ref} is {shown}, outside its valid range of {lo if lo is not None else 'any'} to "
+            f"{hi if hi is not None else 'any'}. Check the figure{' (type 85 for 85%)' if pi.unit.value == 'percentage' else ''}.",
+        )
         return
     if pi.unit.value == "percentage" and 0 < value < 1 and row_spec.target is not None and row_spec.target >= 5:
         warn("percent_as_fraction", "actual", f"{pi.ref} is {value}: if you meant {value * 100:g}%, type {value * 100:g}.")
@@ -276,15 +402,21 @@ def _judge(value: Decimal, row_spec: RowSpec, config: Config, raw_row: RawRow, r
         comparisons.insert(0, ("last quarter", last_q))
     for label, before in comparisons:
         if before is not None and before != 0 and abs(value - before) / abs(before) > threshold:
-            warn("suspicious_swing", "actual", f"{pi.ref} moved from {as_reported(before, pi.decimals)} ({label}) to {shown}, a change of "
-                 f"{abs(value - before) / abs(before) * 100:.0f}%. Please check the figure and explain the change in the Comment.")
+            warn(
+                "suspicious_swing",
+                "actual",
+                f"{pi.ref} moved from {as_reported(before, pi.decimals)} ({label}) to {shown}, a change of "
+                f"{abs(value - before) / abs(before) * 100:.0f}%. Please check the figure and explain the change in the Comment.",
+            )
             break
     if pi.cumulative and period.quarter > 1 and last_q is not None and value < last_q:
-        warn("cumulative_fell", "actual", f"{pi.ref} is a year-to-date figure but is lower ({shown}) than last quarter's "
-             f"({as_reported(last_q, pi.decimals)}). Check that this is the year-to-date total.")
+        warn(
+            "cumulative_fell",
+            "actual",
+            f"{pi.ref} is a year-to-date figure but is lower ({shown}) than last quarter's "
+            f"({as_reported(last_q, pi.decimals)}). Check that this is the year-to-date total.",
+        )
 
 
 def row_spec_period(result: ReturnResult) -> Period:
     return Period.parse(result.period or "")
-
-

@@ -25,7 +25,9 @@ def write_validation_report(result: ReturnResult, config: Config, out_dir: Path)
     titles = {ref: pi.title for ref, pi in config.pis.items()}
     ws.append([f"Checks on {Path(result.file).name}"])
     ws["A1"].font = Font(bold=True, size=14)
-    verdict = "rejected: it could not be taken" if result.outcome == "rejected" else f"accepted with {len(result.errors)} errors and {len(result.warnings)} warnings"
+    verdict = (
+        "rejected: it could not be taken" if result.outcome == "rejected" else f"accepted with {len(result.errors)} errors and {len(result.warnings)} warnings"
+    )
     ws.append([f"The return was {verdict}. Errors must be corrected and the return sent again; warnings are for checking."])
     ws.append([])
     ws.append(["Severity", "PI ref", "PI title", "Sheet", "Cell", "What to do", "Rule"])
@@ -34,15 +36,17 @@ def write_validation_report(result: ReturnResult, config: Config, out_dir: Path)
     order = {ref: i for i, ref in enumerate(config.pis)}
     for f in sorted(result.findings, key=lambda f: (order.get(f.pi_ref or "", -1), f.severity != "error")):
         row = ws.max_row + 1
-        for col, value in enumerate([f.severity.upper(), f.pi_ref or "", titles.get(f.pi_ref or "", ""), f.sheet or "", f.cell or "", f.message, f.rule], start=1):
+        for col, value in enumerate(
+            [f.severity.upper(), f.pi_ref or "", titles.get(f.pi_ref or "", ""), f.sheet or "", f.cell or "", f.message, f.rule], start=1
+        ):
             c = ws.cell(row=row, column=col)
             put(c, value)
             c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=row, column=1).fill = PatternFill("solid", fgColor=_FILL.get(f.severity, "FFFFFF"))
     if not result.findings:
         ws.append(["", "", "", "", "", "No problems found.", ""])
-    for col, width in zip("ABCDEFG", (10, 10, 40, 10, 8, 80, 40)):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFG", (10, 10, 40, 10, 8, 80, 40), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A5"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1

@@ -135,7 +135,10 @@ def test_audit_sample_is_reproducible_and_risk_led(quarter_run):
     a = run(*base, "audit", "--period", PERIOD, "--sample", 6, "--seed", 7)
     b = run(*base, "audit", "--period", PERIOD, "--sample", 6, "--seed", 7)
     assert a.exit_code == 0, a.output
-    pick = lambda out: [line.split()[0] for line in out.splitlines() if line.startswith("  ") and "/" in line.split()[0]]
+
+    def pick(out):
+        return [line.split()[0] for line in out.splitlines() if line.startswith("  ") and "/" in line.split()[0]]
+
     assert pick(a.output) == pick(b.output) and len(pick(a.output)) == 6
     book = data / "reports" / str(PERIOD) / "audit" / f"audit_sample_{PERIOD}_seed7.xlsx"
     ws = openpyxl.load_workbook(book)["Audit sample"]

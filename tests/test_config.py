@@ -36,7 +36,12 @@ def _edit(config_dir, name, old, new, count=1):
         ("pis.yaml", "directorate: LS", "directorate: EDU", r"PI 1 \(PAM/007\), field 'directorate': unknown directorate 'EDU'"),
         ("pis.yaml", "- ref: PAM/008", "- ref: PAM/007", r"PI 2 \(PAM/007\): reference PAM/007 is defined twice"),
         ("targets.csv", "PAM/007,2024-25", "PAM/999,2024-25", r"targets.csv, line 2, field 'pi_ref': a target for 'PAM/999', which is not in pis.yaml"),
-        ("pis.yaml", "  valid_range:\n  - 0\n  - 100\n", "  valid_range:\n  - 0\n  - 1000\n", r"PI 1 \(PAM/007\): a percentage's valid_range must lie within -100 to 100, not 0 to 1000"),
+        (
+            "pis.yaml",
+            "  valid_range:\n  - 0\n  - 100\n",
+            "  valid_range:\n  - 0\n  - 1000\n",
+            r"PI 1 \(PAM/007\): a percentage's valid_range must lie within -100 to 100, not 0 to 1000",
+        ),
         ("pis.yaml", "\n  unit: percentage", "\n  unit: percent", r"field 'unit': Input should be 'percentage'"),
         ("framework.yaml", "tolerance: 0.1", "tolerance: ten", r"framework.yaml, field 'tolerance'"),
         ("framework.yaml", "council: Cwm", "counsil: Cwm", r"framework.yaml, field 'counsil': this field is not recognised"),

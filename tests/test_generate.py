@@ -5,7 +5,6 @@ import subprocess
 from decimal import Decimal
 
 import openpyxl
-import pytest
 from click.testing import CliRunner
 
 from pmf_pipeline import layout
@@ -75,8 +74,10 @@ def test_by_service(tmp_path):
     result = CliRunner().invoke(main, ["generate", "--period", "2026-27-Q2", "--out", str(tmp_path), "--by-service", "--directorate", "SS"])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["2026-27-Q2_SS-ADS_Social_Services_-_Adult_Services_return.xlsx",
-                     "2026-27-Q2_SS-CYP_Social_Services_-_Children_and_Young_People_Services_return.xlsx"]
+    assert names == [
+        "2026-27-Q2_SS-ADS_Social_Services_-_Adult_Services_return.xlsx",
+        "2026-27-Q2_SS-CYP_Social_Services_-_Children_and_Young_People_Services_return.xlsx",
+    ]
     assert "Wrote 2 workbooks" in result.output
 
 
@@ -107,8 +108,12 @@ def test_libreoffice_opens_recalculates_and_agrees_on_the_boundary(blank, config
     soffice = need_program("soffice")
     filled = fill_return(blank("SS"), BOUNDARY_ENTRIES, tmp_path / "filled.xlsx")
     out = tmp_path / "lo"
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--calc", "--convert-to", "xlsx",
-                    "--outdir", str(out), str(filled)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--calc", "--convert-to", "xlsx", "--outdir", str(out), str(filled)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     ws = openpyxl.load_workbook(out / "filled.xlsx", data_only=True)[layout.RETURN_SHEET]
     spec = build_spec(config, PERIOD, "SS")
     labels = {"met": "Met", "within_tolerance": "Within tolerance", "off_target": "Off target"}
@@ -140,7 +145,9 @@ def test_pre_filled_text_that_looks_like_a_formula_stays_text_and_round_trips(co
     from pmf_pipeline.validate import validate_bytes
 
     pis = config_dir / "pis.yaml"
-    pis.write_text(pis.read_text().replace("title: Percentage of child assessments completed in time", "title: '=Percentage of child assessments completed in time'"))
+    pis.write_text(
+        pis.read_text().replace("title: Percentage of child assessments completed in time", "title: '=Percentage of child assessments completed in time'")
+    )
     config = load_config(config_dir)
     path = generate(config, PERIOD, tmp_path, directorates=["SS"])[0].path
     ws = openpyxl.load_workbook(path)[layout.RETURN_SHEET]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import io
 import os
 import re
 import resource
@@ -50,8 +49,12 @@ def test_real_world_corpus_meets_a_clean_rejection_every_time(tmp_path):
     ingest(CONFIG, data, PERIOD, [SAMPLES / "2026-27-Q2_CR_Corporate_Resources_return.xlsx"])
     before = Store(data).snapshot()
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "pmf_pipeline", "--config", str(CONFIG), "--data", str(data), "validate", "--quiet", str(CORPUS)],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pmf_pipeline", "--config", str(CONFIG), "--data", str(data), "validate", "--quiet", str(CORPUS)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     elapsed = time.monotonic() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert proc.returncode == 1, proc.stderr[-2000:]
@@ -85,8 +88,10 @@ def _rezip(src: Path, dest: Path, change) -> Path:
 
 
 def test_billion_laughs_in_shared_strings_is_refused(tmp_path):
-    lol = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">' \
-          b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol3;</t></si></sst>'
+    lol = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol3;</t></si></sst>'
+    )
     path = _rezip(SAMPLES / "2026-27-Q2_SS_Social_Services_return.xlsx", tmp_path / "lol.xlsx", lambda p: p.__setitem__("xl/sharedStrings.xml", lol))
     r = validate_bytes(path.read_bytes(), path.name, None, PERIOD)  # type: ignore[arg-type]
     assert r.outcome == "rejected" and "document type declaration" in r.findings[0].message
@@ -175,7 +180,7 @@ def test_a_crashing_parser_rejects_that_file_and_the_run_goes_on(monkeypatch):
     files = sorted(SAMPLES.glob("*.xlsx"))
     out = list(isolation.read_isolated([(f.read_bytes(), str(f)) for f in files], workers=2))
     assert len(out) == 5
-    for f, o in zip(files, out):
+    for f, o in zip(files, out, strict=False):
         if "Social_Services" in f.name:
             assert "made the reader fail" in str(o)
         else:
@@ -200,7 +205,7 @@ def test_full_disk_gives_a_clear_error_and_no_partial_state(tmp_path):
     script = f"""
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-size = __import__('os').path.getsize({str(data / 'master.sqlite')!r})
+size = __import__('os').path.getsize({str(data / "master.sqlite")!r})
 resource.setrlimit(resource.RLIMIT_FSIZE, (size + 2048, size + 2048))
 from pmf_pipeline.cli import main
 sys.argv = ['pmf', '--config', {str(CONFIG)!r}, '--data', {str(data)!r}, 'ingest', '--period', '2026-27-Q2', {str(SAMPLES)!r}]
@@ -236,8 +241,11 @@ WELSH = "Mae'r gwasanaeth yn gwella: ŵ ŷ Ŵ Ŷ. \u200fRTL mark, zero\u200bwidt
 
 def test_welsh_rtl_zero_width_and_long_comments_survive_intact(tmp_path, blank, config):
     long = ("Sylw hir. " * 3000)[:30000]
-    path = fill_return(blank("CR"), full(config, "CR", **{"CPM/072": dict(comment=WELSH), "CPM/075": dict(comment=long),
-                                                          "CPM/077": dict(comment="=cmd|' /C calc'!A0")}), tmp_path / "cr.xlsx")
+    path = fill_return(
+        blank("CR"),
+        full(config, "CR", **{"CPM/072": dict(comment=WELSH), "CPM/075": dict(comment=long), "CPM/077": dict(comment="=cmd|' /C calc'!A0")}),
+        tmp_path / "cr.xlsx",
+    )
     data = tmp_path / "data"
     ingest(CONFIG, data, PERIOD, [path])
     s = Store(data)

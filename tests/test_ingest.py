@@ -74,12 +74,20 @@ def test_second_run_is_refused_while_the_first_holds_the_lock(tmp_path):
 
 
 def test_cli_refuses_a_concurrent_run(tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"""
 import time, sys
 from pmf_pipeline.store import data_lock
-with data_lock({str(tmp_path / 'data')!r}):
+with data_lock({str(tmp_path / "data")!r}):
     print('held', flush=True); time.sleep(30)
-"""], stdout=subprocess.PIPE, text=True)
+""",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         result = CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "ingest", "--period", str(PERIOD), str(SAMPLES)])
@@ -215,7 +223,7 @@ def test_cli_ingest_exit_codes_and_tracker(tmp_path):
 
 def test_export_escapes_formulas(tmp_path, blank, config):
     data = tmp_path / "data"
-    path = fill_return(blank("CR"), full(config, "CR", **{"CPM/072": dict(comment="=HYPERLINK(\"http://x\",\"y\")")}), tmp_path / "cr.xlsx")
+    path = fill_return(blank("CR"), full(config, "CR", **{"CPM/072": dict(comment='=HYPERLINK("http://x","y")')}), tmp_path / "cr.xlsx")
     ingest(CONFIG, data, PERIOD, [path])
     out = tmp_path / "e.csv"
     r = CliRunner().invoke(main, ["--data", str(data), "export", "--period", str(PERIOD), "--out", str(out)])
@@ -224,8 +232,20 @@ def test_export_escapes_formulas(tmp_path, blank, config):
 
     rows = {row["pi_ref"]: row for row in csv.DictReader(out.open(encoding="utf-8-sig"))}
     assert rows["CPM/072"]["comment"].startswith("'=HYPERLINK")
-    assert set(rows["CPM/072"]) >= {"period", "directorate", "pi_ref", "title", "unit", "polarity", "target", "actual", "status", "trend",
-                                   "previous_year_actual", "comment"}
+    assert set(rows["CPM/072"]) >= {
+        "period",
+        "directorate",
+        "pi_ref",
+        "title",
+        "unit",
+        "polarity",
+        "target",
+        "actual",
+        "status",
+        "trend",
+        "previous_year_actual",
+        "comment",
+    }
     assert rows["CPM/072"]["status"] == "met"
     x = tmp_path / "e.xlsx"
     CliRunner().invoke(main, ["--data", str(data), "export", "--period", str(PERIOD), "--out", str(x)])

@@ -7,8 +7,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pmf_pipeline.status import (
-    DECLINED, DECLINED_SIG, IMPROVED, MAINTAINED, MET, NO_COMPARISON, NO_DATA, NOT_RATED, OFF, WITHIN,
-    rate, scheme_rating, trend,
+    DECLINED,
+    DECLINED_SIG,
+    IMPROVED,
+    MAINTAINED,
+    MET,
+    NO_COMPARISON,
+    NO_DATA,
+    NOT_RATED,
+    OFF,
+    WITHIN,
+    rate,
+    scheme_rating,
+    trend,
 )
 
 T = D("0.10")

@@ -165,7 +165,9 @@ def test_excel_error_values(blank, config, tmp_path):
     with zipfile.ZipFile(path, "w") as zf:
         for info, blob in parts:
             if info.filename == "xl/worksheets/sheet2.xml":
-                blob, n = re.subn(rb'<c r="' + address + rb'"([^>]*)>.*?</c>', rb'<c r="' + address + rb'" t="e"><f>K7/L7</f><v>#DIV/0!</v></c>', blob, flags=re.S)
+                blob, n = re.subn(
+                    rb'<c r="' + address + rb'"([^>]*)>.*?</c>', rb'<c r="' + address + rb'" t="e"><f>K7/L7</f><v>#DIV/0!</v></c>', blob, flags=re.S
+                )
                 assert n == 1
             zf.writestr(info, blob)
     r = validate_bytes(path.read_bytes(), "r.xlsx", config, PERIOD)

@@ -23,8 +23,7 @@ def data_as_at(store: Store, period: Period) -> str:
     return dt.datetime.fromisoformat(row[0]).strftime("%d %B %Y %H:%M UTC")
 
 
-def period_packs(config: Config, data_dir: str | Path, period: Period, generated_at: dt.datetime | None = None,
-                 today: dt.date | None = None) -> list[Pack]:
+def period_packs(config: Config, data_dir: str | Path, period: Period, generated_at: dt.datetime | None = None, today: dt.date | None = None) -> list[Pack]:
     store = Store(data_dir)
     try:
         results = period_results(config, store, period)
@@ -37,8 +36,15 @@ def period_packs(config: Config, data_dir: str | Path, period: Period, generated
     return build_packs(config, period, results, states, as_at, when)
 
 
-def report(config: Config, data_dir: str | Path, period: Period, out_dir: str | Path, pdf: bool = True,
-           generated_at: dt.datetime | None = None, on_progress: Callable[[Rendered], None] | None = None) -> list[Rendered]:
+def report(
+    config: Config,
+    data_dir: str | Path,
+    period: Period,
+    out_dir: str | Path,
+    pdf: bool = True,
+    generated_at: dt.datetime | None = None,
+    on_progress: Callable[[Rendered], None] | None = None,
+) -> list[Rendered]:
     today = generated_at.date() if generated_at else None
     packs = period_packs(config, data_dir, period, generated_at, today)
     return render_packs(packs, out_dir, pdf=pdf, on_progress=on_progress)

@@ -108,11 +108,22 @@ def make_row(r: PIResult, looks: dict[str, Look], directorates: dict[str, str]) 
     unit = pi.unit.value
     bench = f"{pi.benchmark.label}: {_fmt(pi.benchmark.value, pi.decimals, unit)}" if pi.benchmark else ""
     return Row(
-        ref=pi.ref, title=pi.title, type=TYPE_SHORT[pi.type], unit=UNIT_LABELS[pi.unit], directorate=directorates.get(pi.directorate, pi.directorate),
-        target=_fmt(r.target, pi.decimals, unit), actual=(r.text or "–") if pi.narrative else _fmt(r.actual, pi.decimals, unit),
-        last_year=_fmt(r.previous_year_actual, pi.decimals, unit), status=STATUS_LOOKS[r.status], trend=TREND_LOOKS[r.trend],
-        rating=looks[r.rating], comment=r.comment, chart=trend_chart(r.history, r.target, pi.decimals) if not pi.narrative else "",
-        benchmark=bench, awaiting_correction=r.awaiting_correction, narrative=pi.narrative,
+        ref=pi.ref,
+        title=pi.title,
+        type=TYPE_SHORT[pi.type],
+        unit=UNIT_LABELS[pi.unit],
+        directorate=directorates.get(pi.directorate, pi.directorate),
+        target=_fmt(r.target, pi.decimals, unit),
+        actual=(r.text or "–") if pi.narrative else _fmt(r.actual, pi.decimals, unit),
+        last_year=_fmt(r.previous_year_actual, pi.decimals, unit),
+        status=STATUS_LOOKS[r.status],
+        trend=TREND_LOOKS[r.trend],
+        rating=looks[r.rating],
+        comment=r.comment,
+        chart=trend_chart(r.history, r.target, pi.decimals) if not pi.narrative else "",
+        benchmark=bench,
+        awaiting_correction=r.awaiting_correction,
+        narrative=pi.narrative,
     )
 
 
@@ -145,8 +156,17 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def build_pack(kind: str, title: str, results: list[PIResult], config: Config, period: Period, states: list[ReturnState],
-               data_as_at: str, generated_at: dt.datetime, remit: str = "") -> Pack:
+def build_pack(
+    kind: str,
+    title: str,
+    results: list[PIResult],
+    config: Config,
+    period: Period,
+    states: list[ReturnState],
+    data_as_at: str,
+    generated_at: dt.datetime,
+    remit: str = "",
+) -> Pack:
     fw = config.framework
     looks = rating_looks(fw.status_scheme.value, fw.labels)
     directorates = {d.code: d.name for d in fw.directorates}
@@ -159,14 +179,29 @@ def build_pack(kind: str, title: str, results: list[PIResult], config: Config, p
     orphan = tuple(rows[r.pi.ref] for r in results if r.pi.objective is None)
     if orphan:
         groups.append(Group("Other measures", orphan))
-    by_dir = [_summary(directorates[d], [r for r in results if r.pi.directorate == d], looks) for d in directorates if any(r.pi.directorate == d for r in results)]
-    by_obj = [_summary(f"{o.code}: {o.title}", [r for r in results if r.pi.objective == o.code], looks) for o in fw.objectives
-              if any(r.pi.objective == o.code for r in results)]
+    by_dir = [
+        _summary(directorates[d], [r for r in results if r.pi.directorate == d], looks) for d in directorates if any(r.pi.directorate == d for r in results)
+    ]
+    by_obj = [
+        _summary(f"{o.code}: {o.title}", [r for r in results if r.pi.objective == o.code], looks)
+        for o in fw.objectives
+        if any(r.pi.objective == o.code for r in results)
+    ]
     involved = {r.pi.directorate for r in results}
     return Pack(
-        slug=slug(title), kind=kind, title=title, council=fw.council, period=str(period), period_label=period.label, data_as_at=data_as_at,
-        generated_at=generated_at.strftime("%d %B %Y %H:%M"), scheme_looks=tuple(looks.values()), trend_looks=tuple(TREND_LOOKS.values()),
-        summary=_summary("All PIs", results, looks), by_objective=tuple(by_obj), by_directorate=tuple(by_dir if kind != "directorate" else []),
+        slug=slug(title),
+        kind=kind,
+        title=title,
+        council=fw.council,
+        period=str(period),
+        period_label=period.label,
+        data_as_at=data_as_at,
+        generated_at=generated_at.strftime("%d %B %Y %H:%M"),
+        scheme_looks=tuple(looks.values()),
+        trend_looks=tuple(TREND_LOOKS.values()),
+        summary=_summary("All PIs", results, looks),
+        by_objective=tuple(by_obj),
+        by_directorate=tuple(by_dir if kind != "directorate" else []),
         heatmap=_heatmap(config, results, looks) if kind != "directorate" else None,
         achievements=tuple(rows[r.pi.ref] for r in results if r.status == "met" and r.trend == "improved"),
         exceptions=tuple(rows[r.pi.ref] for r in results if r.exception),
@@ -178,8 +213,7 @@ def build_pack(kind: str, title: str, results: list[PIResult], config: Config, p
     )
 
 
-def build_packs(config: Config, period: Period, results: list[PIResult], states: list[ReturnState], data_as_at: str,
-                generated_at: dt.datetime) -> list[Pack]:
+def build_packs(config: Config, period: Period, results: list[PIResult], states: list[ReturnState], data_as_at: str, generated_at: dt.datetime) -> list[Pack]:
     """The corporate overview, a pack per scrutiny committee, and a pack per directorate."""
     fw = config.framework
     packs = [build_pack("overview", "Corporate performance overview", results, config, period, states, data_as_at, generated_at)]

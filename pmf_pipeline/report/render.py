@@ -100,8 +100,9 @@ def _render_one(pack: Pack, out_dir: Path, pdf: bool) -> Rendered:
     return Rendered(pack.slug, pack.title, html_path, pdf_path, pages)
 
 
-def render_packs(packs: list[Pack], out_dir: str | Path, pdf: bool = True, workers: int | None = None,
-                 on_progress: Callable[[Rendered], None] | None = None) -> list[Rendered]:
+def render_packs(
+    packs: list[Pack], out_dir: str | Path, pdf: bool = True, workers: int | None = None, on_progress: Callable[[Rendered], None] | None = None
+) -> list[Rendered]:
     """Render every pack; PDFs are rendered in parallel worker processes (WeasyPrint is CPU-bound)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import pytest
 from pmf_pipeline.fill import fill_return
 from pmf_pipeline.ingest import ingest
 from pmf_pipeline.report.build import period_packs
-from pmf_pipeline.report.render import environment, render_html, render_packs, render_pdf, _fetcher
+from pmf_pipeline.report.render import _fetcher, environment, render_html, render_packs, render_pdf
 from pmf_pipeline.results import period_results
 from pmf_pipeline.store import Store
 
@@ -21,7 +21,7 @@ from ..conftest import CONFIG, PERIOD, ROOT, need_program
 from ..test_validate import full
 
 WHEN = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
-HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(2)> <a href=\"javascript:alert(3)\">x</a> ŵŷ \u200f\u200b end"
+HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(2)> <a href="javascript:alert(3)">x</a> ŵŷ \u200f\u200b end'
 
 
 @pytest.fixture(scope="module")
