@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError, UsageError
 from .periods import FinancialYear, Period
@@ -261,6 +261,13 @@ class Config(_Model):
     targets: dict[tuple[str, FinancialYear], Target]
     history: dict[tuple[str, Period], HistoryValue]
     hashes: dict[str, str] = {}
+    _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)  # derived views (return specs), computed once per configuration
+
+    def cached(self, key: Any, make: Any) -> Any:
+        """A value derived from this (immutable) configuration, computed once."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     def pis_for(self, directorate: str, period: Period, service: str | None = None) -> list[PI]:
         """The PIs a directorate's return asks for in this period, in library order."""

@@ -62,18 +62,22 @@ INPUT_KEYS = tuple(c.key for c in COLUMNS if c.input)
 HEADER_LABELS = tuple(c.label for c in COLUMNS)
 
 
+_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+_LETTER = {c.key: get_column_letter(i + 1) for i, c in enumerate(COLUMNS)}
+
+
 def col_index(key: str) -> int:
     """Zero-based column position of a layout column."""
-    return next(i for i, c in enumerate(COLUMNS) if c.key == key)
+    return _INDEX[key]
 
 
 def col_letter(key: str) -> str:
-    return get_column_letter(col_index(key) + 1)
+    return _LETTER[key]
 
 
 def cell(key: str, row: int) -> str:
     """The A1 address of a layout column in a worksheet row (1-based)."""
-    return f"{col_letter(key)}{row}"
+    return f"{_LETTER[key]}{row}"
 
 
 def row_of(position: int) -> int:

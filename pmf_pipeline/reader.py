@@ -78,7 +78,7 @@ def read_return(data: bytes, file: str) -> RawReturn:
     r_rows, r_cols = extents(ret_xml)
     m_rows, m_cols = extents(meta_xml)
     limit_rows = layout.FIRST_ROW + MAX_RETURN_ROWS
-    bounded = r_rows > limit_rows or r_cols > READ_COLS + 50 or m_rows > 100 or m_cols > 10
+    bounded = r_rows > limit_rows or r_cols > READ_COLS + 50 or m_rows > 100 or m_cols > 26
     try:
         if bounded:
             meta_grid, grid = _read_bounded(data, limit_rows)

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from .config import PI, POLARITY_LABELS, TYPE_SHORT, UNIT_LABELS, Config
 from .periods import Period
@@ -43,7 +44,7 @@ class RowSpec:
     last_year: Decimal | None
     tolerance: Decimal
 
-    @property
+    @cached_property
     def locked(self) -> dict[str, object]:
         """The pre-populated values, keyed by layout column, as written to the workbook."""
         pi = self.pi
@@ -60,6 +61,15 @@ class RowSpec:
             "last_year": self.last_year,
         }
 
+    @cached_property
+    def canonical_locked(self) -> dict[str, str]:
+        return {k: canonical(v) for k, v in self.locked.items()}
+
+    @cached_property
+    def raw_locked(self) -> dict[str, object]:
+        """The locked values as a reader gets them back (numbers as floats, blanks as ''): a fast first comparison."""
+        return {k: "" if v is None else float(v) if isinstance(v, Decimal) else v for k, v in self.locked.items()}
+
     @property
     def definition_text(self) -> str:
         pi = self.pi
@@ -70,9 +80,9 @@ class RowSpec:
             text += "\nReport the year-to-date figure."
         return text
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        blob = json.dumps([canonical(v) for v in self.locked.values()], ensure_ascii=False)
+        blob = json.dumps(list(self.canonical_locked.values()), ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
     @property
@@ -102,7 +112,7 @@ class ReturnSpec:
     deadline: str
     rows: tuple[RowSpec, ...]
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         blob = "|".join(f"{r.pi.ref}:{r.fingerprint}" for r in self.rows)
         head = f"{TEMPLATE_VERSION}|{self.period}|{self.directorate}|{self.service or ''}|"
@@ -124,7 +134,11 @@ def _fmt(value: Decimal | None, decimals: int) -> str:
 
 
 def build_spec(config: Config, period: Period, directorate: str, service: str | None = None) -> ReturnSpec:
-    """The return a directorate (or one of its services) is asked for in ``period``."""
+    """The return a directorate (or one of its services) is asked for in ``period`` (computed once per configuration)."""
+    return config.cached(("spec", period, directorate, service), lambda: _build_spec(config, period, directorate, service))
+
+
+def _build_spec(config: Config, period: Period, directorate: str, service: str | None) -> ReturnSpec:
     fw = config.framework
     d = fw.directorate(directorate)
     rows = []

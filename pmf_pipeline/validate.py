@@ -224,7 +224,7 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
     for row_spec in spec.rows:
         raw_row = by_ref.get(row_spec.pi.ref)
         if raw_row is not None:
-            result.values.append(_check_row(raw_row, row_spec, config, raw, result, previous))
+            result.values.append(_check_row(raw_row, row_spec, config, raw, result, previous, spec.period))
 
 
 def _finding(result: ReturnResult, code: str, severity: str, message: str, row: int | None, key: str | None, ref: str) -> None:
@@ -232,7 +232,7 @@ def _finding(result: ReturnResult, code: str, severity: str, message: str, row: 
     result.findings.append(Finding(code, severity, message, result.file, SHEET, cell, ref))
 
 
-def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawReturn, result: ReturnResult, previous: Previous) -> ValueRecord:
+def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawReturn, result: ReturnResult, previous: Previous, period: Period) -> ValueRecord:
     pi, r, v = row_spec.pi, raw_row.row, raw_row.values
     ref = pi.ref
     n_before = len(result.errors)
@@ -243,15 +243,18 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
     def warn(code: str, key: str | None, message: str) -> None:
         _finding(result, code, WARNING, message, r, key, ref)
 
-    for key, want in row_spec.locked.items():
-        if canonical(v.get(key)) != canonical(want):
-            label = layout.BY_KEY[key].label
-            err(
-                "locked_altered",
-                key,
-                f"the pre-filled '{label}' of {ref} was changed from '{canonical(want)}' to '{canonical(v.get(key))}'. "
-                "The pre-filled columns must stay as sent; put the original back (the figures were still read).",
-            )
+    raw_locked = row_spec.raw_locked
+    for key, want in row_spec.canonical_locked.items():
+        got, expected = v.get(key), raw_locked[key]
+        if (got == expected and type(got) is type(expected)) or canonical(got) == want:
+            continue
+        label = layout.BY_KEY[key].label
+        err(
+            "locked_altered",
+            key,
+            f"the pre-filled '{label}' of {ref} was changed from '{want}' to '{canonical(got)}'. "
+            "The pre-filled columns must stay as sent; put the original back (the figures were still read).",
+        )
     for key in ("actual", "numerator", "denominator"):
         address = layout.cell(key, r)
         if address in raw.errors:
@@ -285,7 +288,7 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         else:
             err("value_missing", "actual", f"{ref} has no figure. Type this quarter's figure, or type n/a and say why in the Comment.")
     if value is not None:
-        _judge(value, row_spec, config, raw_row, result, previous, err, warn, comment, evidence, record)
+        _judge(value, row_spec, config, period, previous, err, warn, comment, evidence, record)
     return ValueRecord(
         actual=value,
         numerator=num,
@@ -361,15 +364,15 @@ def _judge(
     value: Decimal,
     row_spec: RowSpec,
     config: Config,
-    raw_row: RawRow,
-    result: ReturnResult,
-    previous: Previous,  # type: ignore[no-untyped-def]
-    err,
-    warn,
+    period: Period,
+    previous: Previous,
+    err: Callable[[str, str | None, str], None],
+    warn: Callable[[str, str | None, str], None],
     comment: str,
     evidence: str,
-    record: dict,
+    record: dict[str, Any],
 ) -> None:
+    """Range, status, comment, evidence, names, and comparisons with earlier figures."""
     pi = row_spec.pi
     lo, hi = pi.valid_range
     shown = as_reported(value, pi.decimals)
@@ -394,7 +397,6 @@ def _judge(
         warn("updater_missing", "updated_by", f"{pi.ref} does not say who updated it: type a name in 'Updated by'.")
     if not record["verified_by"]:
         warn("verifier_missing", "verified_by", f"{pi.ref} does not say who verified it: the PI owner's name goes in 'Verified by'.")
-    period = row_spec_period(result)
     threshold = config.framework.swing_warning
     last_q = previous(pi.ref, period.previous()) if period.quarter > 1 or not pi.cumulative else None
     comparisons = [("the same quarter last year", row_spec.last_year)]
@@ -416,7 +418,3 @@ def _judge(
             f"{pi.ref} is a year-to-date figure but is lower ({shown}) than last quarter's "
             f"({as_reported(last_q, pi.decimals)}). Check that this is the year-to-date total.",
         )
-
-
-def row_spec_period(result: ReturnResult) -> Period:
-    return Period.parse(result.period or "")

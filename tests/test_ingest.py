@@ -156,6 +156,24 @@ def _zip(entries):
     return buf.getvalue()
 
 
+def _lying_zip(entries, liar):
+    """A zip whose headers claim the big part is tiny: the bomb must be caught while unpacking."""
+    import struct
+
+    data = bytearray(_zip(entries))
+    name = liar.encode()
+    real = len(entries[liar])
+    for sig, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        pos = 0
+        while (pos := data.find(sig, pos)) != -1:
+            n_len = struct.unpack_from("<H", data, pos + (26 if sig == b"PK\x03\x04" else 28))[0]
+            start = pos + (30 if sig == b"PK\x03\x04" else 46)
+            if bytes(data[start : start + n_len]) == name and struct.unpack_from("<I", data, pos + size_at)[0] == real:
+                struct.pack_into("<I", data, pos + size_at, 1000)
+            pos += 4
+    return bytes(data)
+
+
 def unusable_files(tmp_path):
     sample = (SAMPLES / "2026-27-Q2_SS_Social_Services_return.xlsx").read_bytes()
     with zipfile.ZipFile(SAMPLES / "2026-27-Q2_SS_Social_Services_return.xlsx") as zf:
@@ -164,6 +182,8 @@ def unusable_files(tmp_path):
     macro["xl/vbaProject.bin"] = b"\x00" * 100
     bomb = dict(parts)
     bomb["xl/bomb.xml"] = b"<a>" + b"0" * (200 * 1024 * 1024) + b"</a>"
+    parsed_bomb = dict(parts)
+    parsed_bomb["xl/worksheets/sheet2.xml"] = b"<a>" + b"0" * (200 * 1024 * 1024) + b"</a>"
     xxe = dict(parts)
     body = parts["xl/workbook.xml"]
     body = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
@@ -178,6 +198,8 @@ def unusable_files(tmp_path):
         "ods.xlsx": (_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<a/>"}), ".ods"),
         "macro.xlsx": (_zip(macro), "macros"),
         "bomb.xlsx": (_zip(bomb), "zip bomb"),
+        "parsed_bomb.xlsx": (_zip(parsed_bomb), "zip bomb"),  # caught while unpacking, at the cap, not after
+        "lying_bomb.xlsx": (_lying_zip(parsed_bomb, "xl/worksheets/sheet2.xml"), "damaged"),  # never inflated past its claimed size
         "xxe.xlsx": (_zip(xxe), "document type declaration"),
         "other.xlsx": (_other_workbook(tmp_path), "not a return of this framework"),
     }
