@@ -205,12 +205,14 @@ def _index_sheets(c: Container) -> None:
         c.kinds[name] = kind
 
 
-# Only what is far away is measured (a return is a few hundred rows by 19 columns), so the scans match
-# almost nothing in a normal sheet and cost little: rows and cells at row 10,000 or beyond, cells at
-# column AA or beyond. Cell and row positions may be given on the cell, the row, or both.
-_FAR_ROW = re.compile(rb'\br="(\d{5,})"')
-_FAR_CELL = re.compile(rb'\br="[A-Z]{1,3}(\d{5,})"')
-_WIDE_COL = re.compile(rb'\br="([A-Z]{2,3})\d')
+# Only what is far away is measured (a return is a few thousand rows by 19 columns at most), so the
+# scans match almost nothing in a normal sheet: rows and cells at row 10,000 or beyond, cells at
+# column AA or beyond. Positions may be given on the cell, the row, or both. The patterns start with
+# the literal ' r="' that every writer puts before the attribute, which makes them fast; a file that
+# hides a far cell behind other whitespace meets the worker's memory limit instead.
+_FAR_ROW = re.compile(rb' r="(\d{5,})"')
+_FAR_CELL = re.compile(rb' r="[A-Z]{1,3}(\d{5,})"')
+_WIDE_COL = re.compile(rb' r="([A-Z]{2,3})\d')
 _ERROR_CELL = re.compile(rb"<c\b([^>]*)>(?:(?!</c>).){0,2000}?<v>(#[^<]{1,20})</v>", re.DOTALL)
 _R_ATTR = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
 _T_E = re.compile(rb'\bt="e"')

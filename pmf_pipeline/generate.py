@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from . import __version__, layout
 from .config import Config, Unit
@@ -117,14 +118,26 @@ class _Formats:
 INPUT_FILL, NA_FILL = "#FFF9E5", "#D9D9D9"
 
 
+class _ClassicFormulas(Worksheet):  # type: ignore[misc]
+    """A worksheet whose formulas use only classic functions (IF, ROUND, ISNUMBER, AND, OR, LEN, TRIM, LEFT).
+
+    XlsxWriter runs about 30 regular expressions over every formula to prefix dynamic-array
+    functions with _xlfn; none can occur in ours, and skipping them makes generation about a
+    quarter faster. tests/test_generate.py reads the formulas back and recalculates them in LibreOffice.
+    """
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula[1:] if formula.startswith("=") else formula
+
+
 def write_workbook(spec: ReturnSpec, path: Path, generated_at: dt.datetime, password: str | None = None) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False, "in_memory": True})
     naive = generated_at.replace(tzinfo=None)
     wb.set_properties({"title": f"{spec.name}: {spec.period.label}", "company": spec.council, "created": naive})
     formats = _Formats(wb)
     _instructions(wb.add_worksheet(layout.INSTRUCTIONS_SHEET), spec, wb)
-    _return_sheet(wb.add_worksheet(layout.RETURN_SHEET), spec, formats, password)
+    _return_sheet(wb.add_worksheet(layout.RETURN_SHEET, worksheet_class=_ClassicFormulas), spec, formats, password)
     _metadata(wb.add_worksheet(layout.META_SHEET), spec, generated_at)
     wb.worksheets()[0].activate()
     wb.close()

@@ -7,6 +7,7 @@ A period is written ``2026-27-Q2``: the financial year that starts in April 2026
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -61,6 +62,10 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
+        return _parse_period(str(text))
+
+    @classmethod
+    def _parse(cls, text: str) -> Period:
         m = _PERIOD.match(str(text))
         if not m:
             raise UsageError(f"'{text}' is not a period; write it like 2026-27-Q2 (financial year, then quarter Q1 to Q4)")
@@ -69,7 +74,7 @@ class Period:
         return cls(FinancialYear(start), q)
 
     def __str__(self) -> str:
-        return f"{self.year}-Q{self.quarter}"
+        return _period_text(self.year.start, self.quarter)
 
     @property
     def label(self) -> str:
@@ -114,3 +119,14 @@ class Period:
         while len(out) < n:
             out.append(out[-1].previous())
         return out[::-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_period(text: str) -> Period:
+    """Periods are parsed thousands of times when history loads; each spelling is parsed once."""
+    return Period._parse(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_text(start: int, quarter: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}-Q{quarter}"

@@ -21,7 +21,7 @@ from .container import SEND_XLSX, core_modified, error_cells, extents, open_cont
 from .errors import WorkbookError
 
 READ_COLS = len(layout.COLUMNS)
-MAX_RETURN_ROWS = 2000  # the most PIs one return can hold; rows past FIRST_ROW + this are never read
+MAX_RETURN_ROWS = 10000  # the most PIs one return can hold; rows past FIRST_ROW + this are never read
 NOT_A_RETURN = "this is not a return of this framework (it has no return identification: it may be some other workbook, or a copy pasted into a new one). Please send the return workbook you were sent, filled in."
 
 

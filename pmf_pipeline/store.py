@@ -105,6 +105,7 @@ class Store:
     def __init__(self, data_dir: str | Path):
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DB_NAME
+        self._actuals: dict[str, dict[str, Decimal | None]] = {}
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
@@ -150,6 +151,7 @@ class Store:
         have = {(r[0], r[1]) for r in self.db.execute("SELECT period, pi_ref FROM pi_values WHERE current = 1")}
         rows = [(str(p), ref, _dec(h.actual), h.text, _dec(h.numerator), _dec(h.denominator)) for (ref, p), h in history.items() if (str(p), ref) not in have]
         if rows:
+            self._actuals.clear()
             with self.transaction():
                 self.db.executemany(
                     "INSERT INTO pi_values (period, pi_ref, source, actual, text, numerator, denominator) VALUES (?, ?, 'history', ?, ?, ?, ?)", rows
@@ -164,6 +166,7 @@ class Store:
 
     def record(self, result: ReturnResult, period: str, archive_path: str, received_at: str) -> Submission:
         """Consolidate one return, all or nothing: the submission, its findings, and its values."""
+        self._actuals.pop(period, None)  # this period's figures are about to change
         with self.transaction():
             prior = None
             if result.outcome == "accepted":
@@ -245,8 +248,12 @@ class Store:
         return {r["pi_ref"]: r for r in self.db.execute("SELECT * FROM pi_values WHERE period = ? AND current = 1", (period,))}
 
     def actual(self, ref: str, period: Period) -> Decimal | None:
-        row = self.db.execute("SELECT actual FROM pi_values WHERE period = ? AND pi_ref = ? AND current = 1 AND has_error = 0", (str(period), ref)).fetchone()
-        return to_decimal(row[0]) if row else None
+        """The current, sound figure of a PI in a period (None if none); a period's figures are read once."""
+        key = str(period)
+        if key not in self._actuals:
+            rows = self.db.execute("SELECT pi_ref, actual FROM pi_values WHERE period = ? AND current = 1 AND has_error = 0", (key,))
+            self._actuals[key] = {r[0]: to_decimal(r[1]) for r in rows}
+        return self._actuals[key].get(ref)
 
     def snapshot(self) -> list[tuple]:
         """Every row of every table, for tests and audit comparisons."""

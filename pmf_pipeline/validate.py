@@ -158,6 +158,7 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
     found = [r for r in raw.rows if r.ref]
     counts = Counter(r.ref for r in found)
     spec_refs = [r.pi.ref for r in spec.rows]
+    expected = set(spec_refs)
     for r in raw.rows:
         if not r.ref:
             add(
@@ -173,7 +174,7 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
     for ref, n in counts.items():
         if n > 1:
             add(Finding("rows_changed", ERROR, f"{ref} appears {n} times: keep only its own row and delete the copies.", file, SHEET, None, ref))
-        if ref not in spec_refs:
+        if ref not in expected:
             row = next(r.row for r in found if r.ref == ref)
             pi = config.pis.get(ref)
             if pi is not None and not pi.due_in(spec.period):
@@ -208,8 +209,9 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
                 "rows_changed", ERROR, f"the row for {ref} was deleted: every PI sent must come back. Please use the workbook as sent.", file, SHEET, None, ref
             )
         )
-    order = [r.ref for r in found if r.ref in spec_refs and counts[r.ref] == 1]
-    if order != [ref for ref in spec_refs if ref in order]:
+    order = [r.ref for r in found if r.ref in expected and counts[r.ref] == 1]
+    present = set(order)
+    if order != [ref for ref in spec_refs if ref in present]:
         add(
             Finding(
                 "rows_changed",
@@ -235,7 +237,10 @@ def _finding(result: ReturnResult, code: str, severity: str, message: str, row: 
 def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawReturn, result: ReturnResult, previous: Previous, period: Period) -> ValueRecord:
     pi, r, v = row_spec.pi, raw_row.row, raw_row.values
     ref = pi.ref
-    n_before = len(result.errors)
+    n_before = len(result.findings)  # this row's findings are those appended from here on
+
+    def row_has_error() -> bool:
+        return any(f.severity == ERROR for f in result.findings[n_before:])
 
     def err(code: str, key: str | None, message: str) -> None:
         _finding(result, code, ERROR, message, r, key, ref)
@@ -278,7 +283,7 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         text = clean_text(v.get("actual"))
         if not text:
             err("value_missing", "actual", f"{ref} asks for a short account of progress in the Actual cell; it is blank.")
-        return ValueRecord(actual=None, text=text or None, typed=text, has_error=len(result.errors) > n_before, **record)
+        return ValueRecord(actual=None, text=text or None, typed=text, has_error=row_has_error(), **record)
     value, parsed, num, den = _value(row_spec, v, r, raw, err, warn)
     if value is None and not any(f.pi_ref == ref and f.severity == ERROR and f.code != "locked_altered" for f in result.findings[n_before:]):
         if comment:
@@ -295,7 +300,7 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         denominator=den,
         typed=parsed.typed if parsed else "",
         normalisation=parsed.note if parsed else None,
-        has_error=len(result.errors) > n_before,
+        has_error=row_has_error(),
         **record,
     )
 

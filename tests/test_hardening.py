@@ -133,11 +133,11 @@ def test_an_enormous_sheet_is_read_only_as_far_as_a_return_goes(tmp_path):
     shutil.copy(SAMPLES / "2026-27-Q2_CR_Corporate_Resources_return.xlsx", path)
     wb = openpyxl.load_workbook(path)
     ws = wb[layout.RETURN_SHEET]
-    for r in range(100, 60100):
+    for r in range(100, 30100):
         ws.cell(row=r, column=1, value=r)
     wb.save(path)
     raw = read_return(path.read_bytes(), path.name)
-    assert raw.bounded and max(r.row for r in raw.rows) <= layout.FIRST_ROW + 2000
+    assert raw.bounded and max(r.row for r in raw.rows) <= layout.FIRST_ROW + 10000
 
 
 def test_a_chart_sheet_named_return_is_not_a_return(tmp_path):
