@@ -158,7 +158,7 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
     found = [r for r in raw.rows if r.ref]
     counts = Counter(r.ref for r in found)
     spec_refs = [r.pi.ref for r in spec.rows]
-    expected = set(spec_refs)
+    asked = set(spec_refs)
     for r in raw.rows:
         if not r.ref:
             add(
@@ -174,7 +174,7 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
     for ref, n in counts.items():
         if n > 1:
             add(Finding("rows_changed", ERROR, f"{ref} appears {n} times: keep only its own row and delete the copies.", file, SHEET, None, ref))
-        if ref not in expected:
+        if ref not in asked:
             row = next(r.row for r in found if r.ref == ref)
             pi = config.pis.get(ref)
             if pi is not None and not pi.due_in(spec.period):
@@ -209,7 +209,7 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
                 "rows_changed", ERROR, f"the row for {ref} was deleted: every PI sent must come back. Please use the workbook as sent.", file, SHEET, None, ref
             )
         )
-    order = [r.ref for r in found if r.ref in expected and counts[r.ref] == 1]
+    order = [r.ref for r in found if r.ref in asked and counts[r.ref] == 1]
     present = set(order)
     if order != [ref for ref in spec_refs if ref in present]:
         add(
