@@ -9,22 +9,24 @@ nothing. A corrected resubmission supersedes the earlier return; both stay on re
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from .config import Config
 from .container import MAX_FILE_BYTES
 from .errors import DatasetError, UsageError, WorkbookError
 from .findings import ERROR, Finding, ReturnResult
-from .isolation import read_isolated
+from .isolation import Checks, validate_isolated
 from .periodconfig import config_for_period, freeze_config, period_dir
 from .periods import Period
 from .reader import sha256
-from .store import Store, data_lock
-from .validate import Previous, history_lookup, master_lookup, validate_raw
+from .store import Store, Submission, data_lock
+from .validate import master_lookup
 
 SKIP_PREFIXES = (".", "~$")
 
@@ -75,23 +77,21 @@ def _read_bytes(path: Path) -> bytes | WorkbookError:
     return data
 
 
-def validate_files(
-    config: Config, period: Period | None, paths: list[Path], previous: Previous | None = None, on_file: Callable[[ReturnResult], None] | None = None
-) -> list[ReturnResult]:
-    """Validate files without touching the master dataset (``pmf validate``)."""
-    blobs = [(_read_bytes(p), p) for p in paths]
-    readable = [(b, str(p)) for b, p in blobs if isinstance(b, bytes)]
-    raws = iter(read_isolated(readable))
+def validate_files(config: Config, period: Period | None, paths: list[Path], on_file: Callable[[ReturnResult], None] | None = None) -> list[ReturnResult]:
+    """Validate files without touching the master dataset (``pmf validate``); workers read the files themselves."""
     results = []
-    for blob, path in blobs:
-        if isinstance(blob, WorkbookError):
-            result = ReturnResult(file=str(path), sha256="", findings=[Finding("unreadable", ERROR, str(blob), str(path))])
-        else:
-            result = validate_raw(next(raws), blob, str(path), config, period, previous or history_lookup(config))
+    for result in validate_isolated(((None, str(p)) for p in paths), Checks(config, period)):
         results.append(result)
         if on_file:
             on_file(result)
     return results
+
+
+def _previous_figures(store: Store, config: Config, period: Period) -> dict[tuple[str, str], Decimal | None]:
+    """The figures a return for ``period`` is compared with: last quarter and the same quarter last year."""
+    lookup = master_lookup(store, config)
+    wanted = (period.previous(), period.same_quarter_last_year())
+    return {(ref, str(p)): lookup(ref, p) for ref in config.pis for p in wanted}
 
 
 def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes, digest: str, suffix: str) -> Path:
@@ -127,43 +127,49 @@ def ingest(
         store = Store(data_dir)
         try:
             store.load_history(config.history)
-            previous = master_lookup(store, config)
+            checks = Checks(config, period, _previous_figures(store, config, period))
+            queued: collections.deque[tuple[Path, bytes]] = collections.deque()
 
-            blobs = [(_read_bytes(p), p) for p in paths]
-            todo = []
-            for blob, path in blobs:
-                if isinstance(blob, bytes) and store.find_submission(str(period), sha256(blob)) is None:
-                    todo.append((blob, str(path)))
-            raws = iter(list(read_isolated(todo)))  # every worker has finished before anything is consolidated
-            for blob, path in blobs:
-                if isinstance(blob, WorkbookError):
-                    outcome = FileOutcome(ReturnResult(str(path), "", findings=[Finding("unreadable", ERROR, str(blob), str(path))]), "rejected")
-                else:
-                    outcome = _one(store, data_dir, config, period, blob, path, raws, previous)
+            def tasks() -> Iterator[tuple[bytes | None, str]]:
+                for path in paths:
+                    blob = _read_bytes(path)
+                    if isinstance(blob, WorkbookError):
+                        outcome = FileOutcome(ReturnResult(str(path), "", findings=[Finding("unreadable", ERROR, str(blob), str(path))]), "rejected")
+                        done(outcome)
+                    elif (seen := store.find_submission(str(period), sha256(blob))) is not None:
+                        done(_duplicate(seen, path, blob))
+                    else:
+                        queued.append((path, blob))
+                        yield blob, str(path)
+
+            def done(outcome: FileOutcome) -> None:
                 summary.outcomes.append(outcome)
                 if on_file:
                     on_file(outcome)
+
+            for result in validate_isolated(tasks(), checks):
+                path, blob = queued.popleft()
+                done(_consolidate(store, data_dir, period, blob, path, result))
+            order = {str(p): i for i, p in enumerate(paths)}
+            summary.outcomes.sort(key=lambda o: order.get(o.result.file, 0))  # as given, whatever finished first
         finally:
             store.close()
     return summary
 
 
-def _one(store: Store, data_dir: Path, config: Config, period: Period, blob: bytes, path: Path, raws, previous) -> FileOutcome:  # type: ignore[no-untyped-def]
-    digest = sha256(blob)
-    seen = store.find_submission(str(period), digest)
-    if seen is not None:
-        result = ReturnResult(str(path), digest, len(blob), outcome=seen.outcome, period=seen.period, directorate=seen.directorate)
-        result.findings.append(
-            Finding(
-                "duplicate",
-                "warning",
-                f"already received on {seen.received_at[:16].replace('T', ' ')} (as {Path(seen.file_name).name}); nothing changed.",
-                str(path),
-            )
-        )
-        return FileOutcome(result, "duplicate", seen.archive_path)
-    raw = next(raws)
-    result = validate_raw(raw, blob, str(path), config, period, previous)
+def _duplicate(seen: Submission, path: Path, blob: bytes) -> FileOutcome:
+    result = ReturnResult(str(path), seen.sha256, len(blob), outcome=seen.outcome, period=seen.period, directorate=seen.directorate)
+    when = seen.received_at[:16].replace("T", " ")
+    result.findings.append(Finding("duplicate", "warning", f"already received on {when} (as {Path(seen.file_name).name}); nothing changed.", str(path)))
+    return FileOutcome(result, "duplicate", seen.archive_path)
+
+
+def _consolidate(store: Store, data_dir: Path, period: Period, blob: bytes, path: Path, result: ReturnResult) -> FileOutcome:
+    """Archive the original, then record the validated return in one transaction."""
+    seen = store.find_submission(str(period), result.sha256)
+    if seen is not None:  # the same file twice in one run
+        return _duplicate(seen, path, blob)
+    digest = result.sha256
     try:
         kept = archive(data_dir, period, result.directorate if result.outcome == "accepted" else None, blob, digest, path.suffix)
     except OSError as e:

@@ -276,3 +276,15 @@ def test_export_escapes_formulas(tmp_path, blank, config):
     ws = openpyxl.load_workbook(x)["Master"]
     comments = [c.value for c in ws["N"] if c.value and "HYPERLINK" in str(c.value)]
     assert comments and all(c.data_type == "s" for c in ws["N"] if c.value and "HYPERLINK" in str(c.value))
+
+
+def test_the_same_return_twice_in_one_inbox_is_taken_once_and_nothing_shifts(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    ss = SAMPLES / "2026-27-Q2_SS_Social_Services_return.xlsx"
+    (inbox / "a_ss.xlsx").write_bytes(ss.read_bytes())
+    (inbox / "b_ss_copy.xlsx").write_bytes(ss.read_bytes())
+    (inbox / "c_cr.xlsx").write_bytes((SAMPLES / "2026-27-Q2_CR_Corporate_Resources_return.xlsx").read_bytes())
+    summary = ingest(CONFIG, tmp_path / "data", PERIOD, sorted(inbox.iterdir()))
+    got = [(os.path.basename(o.result.file), o.status, o.result.directorate) for o in summary.outcomes]
+    assert got == [("a_ss.xlsx", "accepted", "SS"), ("b_ss_copy.xlsx", "duplicate", "SS"), ("c_cr.xlsx", "accepted", "CR")]

@@ -117,3 +117,20 @@ def test_renderer_fetches_nothing_outside_the_templates(tmp_path):
         with pytest.raises(ValueError, match="may not load"):
             fetcher.fetch(url)
     assert fetcher.fetch((ROOT / "templates" / "pack.css").as_uri()).url
+
+
+def test_packs_follow_the_framework_scheme_and_labels(config_dir, tmp_path):
+    from pmf_pipeline.config import load_config
+
+    fw = config_dir / "framework.yaml"
+    fw.write_text(
+        fw.read_text().replace("status_scheme: three_level", "status_scheme: bridgend\nlabels:\n  unsatisfactory: Unsatisfactory (needs urgent improvement)")
+    )
+    config = load_config(config_dir)
+    data = tmp_path / "data"
+    ingest(config_dir, data, PERIOD, sorted((ROOT / "sample_workbooks").glob("*.xlsx")))
+    overview = period_packs(config, data, PERIOD, WHEN, WHEN.date())[0]
+    codes = {look.code for look in overview.scheme_looks}
+    assert {"excellent", "good", "adequate", "unsatisfactory"} <= codes
+    html = render_html(overview)
+    assert "Unsatisfactory (needs urgent improvement)" in html and "Excellent" in html
