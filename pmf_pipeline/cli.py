@@ -181,12 +181,14 @@ def validate(settings: Settings, paths: tuple[Path, ...], period: Period | None,
 
     config = settings.config()
     files = collect_files(list(paths))
+    checked = bad = 0
     with progress(len(files), "Checking returns") as bar:
-        results = validate_files(config, period, files, on_file=lambda r: bar.update(1))
-    for r in results:
-        _print_result(r, not quiet)
-    bad = sum(1 for r in results if not r.ok)
-    click.echo(f"Checked {len(results)} file(s): {len(results) - bad} without errors, {bad} with errors or rejected.")
+        for r in validate_files(config, period, files):
+            bar.update(1)
+            _print_result(r, not quiet)
+            checked += 1
+            bad += not r.ok
+    click.echo(f"Checked {checked} file(s): {checked - bad} without errors, {bad} with errors or rejected.")
     sys.exit(1 if bad else 0)
 
 

@@ -77,14 +77,12 @@ def _read_bytes(path: Path) -> bytes | WorkbookError:
     return data
 
 
-def validate_files(config: Config, period: Period | None, paths: list[Path], on_file: Callable[[ReturnResult], None] | None = None) -> list[ReturnResult]:
-    """Validate files without touching the master dataset (``pmf validate``); workers read the files themselves."""
-    results = []
-    for result in validate_isolated(((None, str(p)) for p in paths), Checks(config, period)):
-        results.append(result)
-        if on_file:
-            on_file(result)
-    return results
+def validate_files(config: Config, period: Period | None, paths: list[Path]) -> Iterator[ReturnResult]:
+    """Validate files without touching the master dataset (``pmf validate``), one result at a time, in order.
+
+    Workers read the files themselves; nothing is held beyond the files in flight.
+    """
+    return validate_isolated(((None, str(p)) for p in paths), Checks(config, period))
 
 
 def _previous_figures(store: Store, config: Config, period: Period) -> dict[tuple[str, str], Decimal | None]:
