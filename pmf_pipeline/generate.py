@@ -222,6 +222,7 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
     pi = row.pi
     x = r - 1
     number = _NUMBER_FORMATS[pi.decimals]
+    ws.set_row(x, _row_height(row))
     for key, value in row.locked.items():
         c = layout.col_index(key)
         if value is None:
@@ -305,6 +306,16 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
         ws.write_formula(x, col("check"), formula, f.get(), "")
     else:
         ws.write_blank(x, col("check"), None, f.get())
+
+
+def _row_height(row: RowSpec) -> float:
+    """Points for a row tall enough to show its wrapped pre-filled text (spreadsheets do not fit rows written this way)."""
+    lines = 1
+    for key in ("title", "definition", "earlier"):
+        text = str(row.locked[key] or "")
+        per_line = max(8, int(layout.BY_KEY[key].width * 1.1))  # characters per line at the default font, roughly
+        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")))
+    return min(15.0 * lines + 3, 409.0)
 
 
 def _literal(d: Any) -> int | float:
