@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 ERROR, WARNING = "error", "warning"
 
@@ -63,11 +62,6 @@ class Finding:
         if self.pi_ref:
             parts.append(self.pi_ref)
         return ", ".join(p for p in parts if p)
-
-    def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["rule"] = self.rule
-        return d
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from .container import MAX_FILE_BYTES
 from .errors import DatasetError, UsageError, WorkbookError
 from .findings import ERROR, Finding, ReturnResult
 from .isolation import Checks, validate_isolated
-from .periodconfig import config_for_period, freeze_config, period_dir
+from .periodconfig import freeze_config
 from .periods import Period
 from .reader import sha256
 from .store import Store, Submission, data_lock
@@ -178,10 +178,3 @@ def _consolidate(store: Store, data_dir: Path, period: Period, blob: bytes, path
     received = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     store.record(result, str(period), str(kept.relative_to(data_dir)), received)
     return FileOutcome(result, result.outcome, str(kept))
-
-
-def period_has_data(data_dir: str | Path, period: Period) -> bool:
-    return period_dir(data_dir, period).exists()
-
-
-__all__ = ["ingest", "validate_files", "collect_files", "IngestSummary", "FileOutcome", "config_for_period"]
