@@ -12,12 +12,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .errors import PmfError
+
+if TYPE_CHECKING:
+    from .config import Config
 from .periods import Period
 
 
@@ -205,21 +208,20 @@ def validate(settings: Settings, paths: tuple[Path, ...], period: Period | None,
 @friendly
 def ingest(settings: Settings, period: Period, paths: tuple[Path, ...], report_dir: Path | None) -> None:
     """Archive, validate and consolidate returned workbooks (files, or folders such as an inbox)."""
-    code = _ingest(settings, period, list(paths), report_dir)
-    _print_tracker(settings, period)
+    code, config = _ingest(settings, period, list(paths), report_dir)
+    _print_tracker(settings, period, config)
     sys.exit(code)
 
 
-def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: Path | None) -> int:
+def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: Path | None) -> tuple[int, Config]:
     from .ingest import collect_files
     from .ingest import ingest as run
-    from .periodconfig import config_for_period
     from .validation_report import write_validation_report
 
     files = collect_files(paths)
     with progress(len(files), "Reading returns") as bar:
         summary = run(settings.config_dir, settings.data_dir, period, files, on_file=lambda o: bar.update(1))
-    config = config_for_period(settings.config_dir, settings.data_dir, period)
+    config = summary.config
     folder = report_dir or settings.data_dir / "reports" / str(period) / "validation"
     for o in summary.outcomes:
         if o.status == "duplicate":
@@ -235,15 +237,15 @@ def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: P
             f"Ingested {new} new file(s) for {period}: {summary.count('accepted')} accepted, {summary.count('rejected')} rejected, "
             f"{summary.count('duplicate')} already received. Findings workbooks: {folder}/"
         )
-    return 1 if summary.has_errors else 0
+    return (1 if summary.has_errors else 0), config
 
 
-def _print_tracker(settings: Settings, period: Period) -> list:  # type: ignore[type-arg]
+def _print_tracker(settings: Settings, period: Period, config: Config | None = None) -> list:  # type: ignore[type-arg]
     from .periodconfig import config_for_period
     from .store import Store
     from .tracker import return_states, unidentified
 
-    config = config_for_period(settings.config_dir, settings.data_dir, period)
+    config = config or config_for_period(settings.config_dir, settings.data_dir, period)
     store = Store(settings.data_dir)
     try:
         states = return_states(config, store, period)

@@ -66,12 +66,6 @@ UNIT_LABELS = {
     Unit.narrative: "Narrative",
 }
 POLARITY_LABELS = {Polarity.higher: "Higher is better", Polarity.lower: "Lower is better", Polarity.none: "Context only"}
-TYPE_LABELS = {
-    PIType.pam: "Public Accountability Measure",
-    PIType.social_services: "Social Services measure",
-    PIType.national: "National indicator",
-    PIType.local: "Local measure",
-}
 TYPE_SHORT = {PIType.pam: "PAM", PIType.social_services: "SSM", PIType.national: "National", PIType.local: "Local"}
 
 

@@ -41,6 +41,7 @@ class FileOutcome:
 @dataclass
 class IngestSummary:
     period: Period
+    config: Config  # the period's configuration, as used
     outcomes: list[FileOutcome] = field(default_factory=list)
 
     def count(self, status: str) -> int:
@@ -119,9 +120,9 @@ def ingest(
 ) -> IngestSummary:
     """Ingest ``paths`` for ``period`` into the master dataset in ``data_dir`` (see the module docstring)."""
     data_dir = Path(data_dir)
-    summary = IngestSummary(period)
     with data_lock(data_dir):
         config = freeze_config(config_dir, data_dir, period)
+        summary = IngestSummary(period, config)
         store = Store(data_dir)
         try:
             store.load_history(config.history)

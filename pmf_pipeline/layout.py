@@ -22,7 +22,6 @@ TITLE_ROW = 1
 SUBTITLE_ROW = 2
 HEADER_ROW = 5
 FIRST_ROW = 6
-MAX_EXTRA_ROWS = 200  # rows read past the expected ones, to notice inserted rows (never the sheet's dimension)
 META_KEYS = ("tool", "template_version", "council", "period", "directorate", "service", "generated_at", "fingerprint", "rows")
 
 
@@ -58,8 +57,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 LOCKED_KEYS = tuple(c.key for c in COLUMNS if c.locked_content)
-INPUT_KEYS = tuple(c.key for c in COLUMNS if c.input)
-HEADER_LABELS = tuple(c.label for c in COLUMNS)
 
 
 _INDEX = {c.key: i for i, c in enumerate(COLUMNS)}

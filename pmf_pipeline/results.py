@@ -14,6 +14,7 @@ from .config import PI, Config
 from .periods import Period
 from .status import NO_DATA, as_reported, rate, scheme_rating, trend
 from .store import Store, to_decimal
+from .validate import master_lookup
 
 
 @dataclass(frozen=True)
@@ -48,19 +49,12 @@ class PIResult:
         return self.status == "off_target" or self.trend == "declined_significantly"
 
 
-def _value(store: Store, config: Config, ref: str, p: Period) -> Decimal | None:
-    v = store.actual(ref, p)
-    if v is None:
-        h = config.history.get((ref, p))
-        v = h.actual if h else None
-    return v
-
-
 def period_results(config: Config, store: Store, period: Period) -> list[PIResult]:
     """The result of every PI due in ``period``, in library order."""
     values = store.values(str(period))
     files = {r["id"]: r["file_name"] for r in store.db.execute("SELECT id, file_name FROM submissions WHERE period = ?", (str(period),))}
     scheme = config.framework.status_scheme.value
+    earlier = master_lookup(store, config)
     out = []
     for pi in config.pis.values():
         if not pi.due_in(period):
@@ -70,13 +64,13 @@ def period_results(config: Config, store: Store, period: Period) -> list[PIResul
         awaiting = bool(row and row["has_error"])
         used = None if awaiting else actual
         target = config.target_for(pi, period)
-        ly = _value(store, config, pi.ref, period.same_quarter_last_year())
+        ly = earlier(pi.ref, period.same_quarter_last_year())
         status = rate(used, target, pi.polarity.value, pi.decimals, config.tolerance_for(pi), pi.narrative)
         if pi.narrative and not (row and row["text"]):
             status = NO_DATA
         tr = trend(used, ly, pi.polarity.value, pi.decimals, pi.maximum)
         at_max = used is not None and pi.maximum is not None and as_reported(used, pi.decimals) == pi.maximum
-        hist = tuple((p, actual if p == period else _value(store, config, pi.ref, p)) for p in period.last_n(8))
+        hist = tuple((p, actual if p == period else earlier(pi.ref, p)) for p in period.last_n(8))
         if row and row["source"] == "return":
             source = f"{files.get(row['submission_id'], '?')}, {row['sheet']}!{row['cell']}"
         else:

@@ -122,12 +122,6 @@ class ReturnSpec:
     def name(self) -> str:
         return self.directorate_name + (f" – {self.service_name}" if self.service_name else "")
 
-    def row(self, ref: str) -> RowSpec | None:
-        for r in self.rows:
-            if r.pi.ref == ref:
-                return r
-        return None
-
 
 def _fmt(value: Decimal | None, decimals: int) -> str:
     return "" if value is None else f"{as_reported(value, decimals):,}"

@@ -11,7 +11,7 @@ from pmf_pipeline import layout
 from pmf_pipeline.cli import main
 from pmf_pipeline.fill import Entry, fill_return
 from pmf_pipeline.spec import build_spec
-from pmf_pipeline.status import as_reported, rate
+from pmf_pipeline.status import rate
 
 from .conftest import PERIOD, need_program
 
@@ -136,7 +136,6 @@ def test_libreoffice_opens_recalculates_and_agrees_on_the_boundary(blank, config
             assert "Comment required" in (ws[layout.cell("check", r)].value or "")
         checked += 1
     assert checked >= 6
-    assert as_reported(Decimal("264.4"), 0) == 264
 
 
 def test_pre_filled_text_that_looks_like_a_formula_stays_text_and_round_trips(config_dir, tmp_path):
