@@ -126,6 +126,9 @@ class Framework(_Model):
     objectives: tuple[Objective, ...]
     committees: tuple[Committee, ...]
     sheet_password: str | None = None
+    # Above this many PIs the corporate overview pack leaves out the per-PI detail tables: every PI is
+    # still shown in detail in its directorate's pack and its scrutiny committee's pack. 0 means never.
+    overview_detail_limit: int = Field(default=300, ge=0)
 
     @field_validator("deadlines")
     @classmethod

@@ -121,6 +121,11 @@ class Look:
     colour: str  # background, chosen for at least 4.5:1 contrast with dark text
     text_colour: str = "#111111"
 
+    @property
+    def css_class(self) -> str:
+        """The packs colour badges by class (one rule per look), not per-element style attributes."""
+        return f"look-{self.colour.lstrip('#')}-{self.text_colour.lstrip('#')}"
+
 
 STATUS_LOOKS = {
     MET: Look(MET, "Met", "✔", "#b7e1b0"),

@@ -94,6 +94,7 @@ class Pack:
     awaiting: tuple[Row, ...]
     remit: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    detail_limit: int = 0  # set on a large council's overview, whose per-PI detail is left to the other packs
 
 
 def _fmt(v, decimals: int, unit: str) -> str:  # type: ignore[no-untyped-def]
@@ -188,6 +189,8 @@ def build_pack(
         if any(r.pi.objective == o.code for r in results)
     ]
     involved = {r.pi.directorate for r in results}
+    limit = fw.overview_detail_limit
+    detail_elsewhere = kind == "overview" and limit > 0 and len(results) > limit
     return Pack(
         slug=slug(title),
         kind=kind,
@@ -205,7 +208,8 @@ def build_pack(
         heatmap=_heatmap(config, results, looks) if kind != "directorate" else None,
         achievements=tuple(rows[r.pi.ref] for r in results if r.status == "met" and r.trend == "improved"),
         exceptions=tuple(rows[r.pi.ref] for r in results if r.exception),
-        groups=tuple(groups),
+        groups=() if detail_elsewhere else tuple(groups),
+        detail_limit=limit if detail_elsewhere else 0,
         returns=tuple(s for s in states if s.directorate in involved),
         no_data=tuple(rows[r.pi.ref] for r in results if r.status == "no_data" and not r.awaiting_correction),
         awaiting=tuple(rows[r.pi.ref] for r in results if r.awaiting_correction),

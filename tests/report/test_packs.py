@@ -105,7 +105,12 @@ def test_pdf_names_every_exception_and_numbers_pages(packs, tmp_path):
         assert r.ref in text, r.ref
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert "Cwm Derwen County Borough Council" in text and "Data as at" in text
-    assert re.search(r"Areas for improvement\s*\.+\s*\d+", text)  # contents with page numbers
+    # the contents gives each section's page number, and the section is on that page
+    listed = re.search(r"Areas for improvement\s+(\d+)\n", text)
+    assert listed, "contents without page numbers"
+    page = int(listed.group(1))
+    assert 1 < page <= pages
+    assert "Every PI off target" in text.split("\f")[page - 1]
     assert "<script>alert(1)</script>" in text
 
 
@@ -134,3 +139,17 @@ def test_packs_follow_the_framework_scheme_and_labels(config_dir, tmp_path):
     assert {"excellent", "good", "adequate", "unsatisfactory"} <= codes
     html = render_html(overview)
     assert "Unsatisfactory (needs urgent improvement)" in html and "Excellent" in html
+
+
+def test_a_large_councils_overview_leaves_the_detail_to_the_other_packs(config, data, packs):
+    """Above overview_detail_limit PIs, the overview keeps its summaries and exceptions but not a detail table per PI."""
+    assert packs[0].detail_limit == 0 and packs[0].groups  # the sample council (64 PIs) is under the default limit
+    small = config.model_copy(update={"framework": config.framework.model_copy(update={"overview_detail_limit": 10})})
+    data_packs = period_packs(small, data, PERIOD, WHEN, WHEN.date())
+    overview = data_packs[0]
+    assert overview.detail_limit == 10 and overview.groups == ()
+    assert overview.exceptions == packs[0].exceptions and overview.summary == packs[0].summary
+    shown = {r.ref for p in data_packs if p.kind == "directorate" for g in p.groups for r in g.rows}
+    assert shown == {r.ref for g in packs[0].groups for r in g.rows}  # every PI still in detail somewhere
+    html = render_html(overview)
+    assert "more than the 10 the framework sets" in html and 'class="detail"' not in html
