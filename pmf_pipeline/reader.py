@@ -21,6 +21,7 @@ from .container import SEND_XLSX, core_modified, error_cells, extents, open_cont
 from .errors import WorkbookError
 
 READ_COLS = len(layout.COLUMNS)
+_KEYS = tuple(c.key for c in layout.COLUMNS)
 MAX_RETURN_ROWS = 10000  # the most PIs one return can hold; rows past FIRST_ROW + this are never read
 NOT_A_RETURN = "this is not a return of this framework (it has no return identification: it may be some other workbook, or a copy pasted into a new one). Please send the return workbook you were sent, filled in."
 
@@ -31,11 +32,11 @@ class RawRow:
 
     row: int
     values: dict[str, Any]
+    ref: str = field(init=False)  # the PI reference as typed, trimmed ('' if blank)
 
-    @property
-    def ref(self) -> str:
+    def __post_init__(self) -> None:
         v = self.values.get("ref")
-        return str(v).strip() if v not in (None, "") else ""
+        object.__setattr__(self, "ref", str(v).strip() if v not in (None, "") else "")
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,14 @@ def read_return(data: bytes, file: str) -> RawReturn:
     header_i = layout.HEADER_ROW - 1
     header = tuple("" if v is None else str(v).strip() for v in (grid[header_i] if len(grid) > header_i else []))[:READ_COLS]
     rows = []
+    blank = [None] * READ_COLS
     for i in range(layout.FIRST_ROW - 1, min(len(grid), limit_rows)):
-        values = grid[i]
-        if not any(v not in (None, "") for v in values[:READ_COLS]):
+        values = grid[i][:READ_COLS]
+        if not any(v is not None and v != "" for v in values):
             continue
-        rows.append(RawRow(i + 1, {c.key: (values[j] if j < len(values) else None) for j, c in enumerate(layout.COLUMNS)}))
+        if len(values) < READ_COLS:
+            values = values + blank[len(values) :]
+        rows.append(RawRow(i + 1, dict(zip(_KEYS, values, strict=True))))
     return RawReturn(
         file=file,
         sha256=sha256(data),

@@ -36,9 +36,13 @@ IMPROVED, MAINTAINED, DECLINED, DECLINED_SIG, NO_COMPARISON = (
 SIGNIFICANT_DECLINE = Decimal("0.10")
 
 
+_QUANTUM = {d: Decimal(1).scaleb(-d) for d in range(0, 7)}
+
+
 def as_reported(value: Decimal, decimals: int) -> Decimal:
     """The value as it is printed: rounded half away from zero to the reported decimal places."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    quantum = _QUANTUM.get(decimals) or Decimal(1).scaleb(-decimals)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
