@@ -213,6 +213,7 @@ def _index_sheets(c: Container) -> None:
 _FAR_ROW = re.compile(rb' r="(\d{5,})"')
 _FAR_CELL = re.compile(rb' r="[A-Z]{1,3}(\d{5,})"')
 _WIDE_COL = re.compile(rb' r="([A-Z]{2,3})\d')
+_ANY_FAR = re.compile(rb' r="(?:[A-Z]{2,3}\d|[A-Z]{0,3}\d{5,})')  # either of the above, in one pass
 _ERROR_CELL = re.compile(rb"<c\b([^>]*)>(?:(?!</c>).){0,2000}?<v>(#[^<]{1,20})</v>", re.DOTALL)
 _R_ATTR = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
 _T_E = re.compile(rb'\bt="e"')
@@ -220,6 +221,8 @@ _T_E = re.compile(rb'\bt="e"')
 
 def extents(xml: bytes) -> tuple[int, int]:
     """The furthest row and column (1-based) that a worksheet's XML mentions, without parsing it."""
+    if not _ANY_FAR.search(xml):  # the usual case: one scan says nothing is far, so (0, 0)
+        return 0, 0
     max_row = max(map(int, _FAR_ROW.findall(xml) + _FAR_CELL.findall(xml)), default=0)
     max_col = 0  # 0: nothing past column Z (narrow sheets are not measured further)
     for letters in set(_WIDE_COL.findall(xml)):

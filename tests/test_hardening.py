@@ -16,6 +16,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from pmf_pipeline import isolation, layout
@@ -263,3 +265,22 @@ def test_welsh_rtl_zero_width_and_long_comments_survive_intact(tmp_path, blank, 
     CliRunner().invoke(main, ["--data", str(data), "export", "--period", "2026-27-Q2", "--out", str(x)])
     cells = [c for c in openpyxl.load_workbook(x)["Master"]["N"] if c.value and "cmd|" in str(c.value)]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+@given(
+    col=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=3),
+    row=st.integers(min_value=1, max_value=1048576),
+    on_row=st.booleans(),
+)
+def test_the_one_pass_scan_never_misses_a_far_cell(col, row, on_row):
+    """extents() first asks one regex whether anything is far; it must say yes whenever the full scans would."""
+    from pmf_pipeline.container import _FAR_CELL, _FAR_ROW, _WIDE_COL, extents
+
+    xml = f'<row r="{row}"><c r="{col}{row}" t="n"><v>1</v></c></row>'.encode() if on_row else f'<c r="{col}{row}"><v>1</v></c>'.encode()
+    far = bool(_FAR_ROW.findall(xml) or _FAR_CELL.findall(xml) or _WIDE_COL.findall(xml))
+    rows, cols = extents(xml)
+    assert far == (rows > 0 or cols > 0)
+    if row >= 10000:
+        assert rows == row
+    if len(col) >= 2:
+        assert cols > 26
