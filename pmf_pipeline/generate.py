@@ -198,6 +198,23 @@ def _return_sheet(ws: Any, spec: ReturnSpec, f: _Formats, password: str | None) 
         _write_row(ws, layout.row_of(pos), row_spec, f)
     if spec.rows:
         first, last = layout.FIRST_ROW - 1, layout.row_of(len(spec.rows) - 1) - 1
+        comment_col = layout.col_index("comment")
+        ws.data_validation(  # the same rule for every row's Comment: one rule over the column, not one per cell
+            first,
+            comment_col,
+            last,
+            comment_col,
+            {
+                "validate": "length",
+                "criteria": "<=",
+                "value": 4000,
+                "ignore_blank": True,
+                "input_title": "Comment",
+                "input_message": "Why the figure is what it is, and what is being done if it is off target.",
+                "error_title": "Too long",
+                "error_message": "Please keep comments under 4,000 characters.",
+            },
+        )
         status_col, check_col = layout.col_index("status"), layout.col_index("check")
         status_ref = f"${layout.col_letter('status')}{layout.FIRST_ROW}"
         for key in ("off_target", "within_tolerance", "met"):
@@ -278,22 +295,6 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
     ws.write_blank(x, col("evidence"), None, f.get(unlocked=pi.evidence_required, fill=INPUT_FILL if pi.evidence_required else NA_FILL))
     for key in ("comment", "updated_by", "verified_by"):
         ws.write_blank(x, col(key), None, f.get(unlocked=True, fill=INPUT_FILL))
-    ws.data_validation(
-        x,
-        col("comment"),
-        x,
-        col("comment"),
-        {
-            "validate": "length",
-            "criteria": "<=",
-            "value": 4000,
-            "ignore_blank": True,
-            "input_title": "Comment",
-            "input_message": "Why the figure is what it is, and what is being done if it is off target.",
-            "error_title": "Too long",
-            "error_message": "Please keep comments under 4,000 characters.",
-        },
-    )
     bands = row.bands
     if bands is not None:
         ws.write_formula(x, col("status"), layout.status_formula(r, pi.decimals, bands.better, bands.met, bands.tolerance, LIVE_LABELS), f.get(), "")

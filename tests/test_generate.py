@@ -46,6 +46,11 @@ def test_layout_protection_validation_and_metadata(blank_returns, config):
     dv = dvs[layout.cell("actual", pam028)]
     assert (dv.type, dv.operator or "between", dv.formula1, dv.formula2) == ("decimal", "between", "0", "100")  # 'between' is the default
     assert "PAM/028" in dv.error and dv.showErrorMessage
+    # every PI's Comment cell is under the 4,000-character rule (one rule over the column's PI rows)
+    comment_rules = [dv for dv in ws.data_validations.dataValidation if dv.type == "textLength" and dv.promptTitle == "Comment"]
+    covered = {c for dv in comment_rules for rng in dv.sqref.ranges for row in ws[rng.coord] for c in (row if isinstance(row, tuple) else (row,))}
+    assert {ws[layout.cell("comment", layout.row_of(pos))] for pos in range(len(spec.rows))} <= covered
+    assert not any(c.row < layout.FIRST_ROW or c.row > layout.row_of(len(spec.rows) - 1) for c in covered)
     meta = {r[0].value: r[1].value for r in wb[layout.META_SHEET].iter_rows()}
     assert wb[layout.META_SHEET].sheet_state == "veryHidden"
     assert meta["period"] == "2026-27-Q2" and meta["directorate"] == "SS" and meta["fingerprint"] == spec.fingerprint
