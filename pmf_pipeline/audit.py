@@ -149,8 +149,15 @@ def _check_history_rows(report: AuditReport, store: Store, config: Config, perio
 
 
 def _check_packs(report: AuditReport, manifest: dict, config: Config, data_dir: Path, period: Period) -> None:  # type: ignore[type-arg]
-    when = dt.datetime.fromisoformat(manifest["generated_at"])
-    rebuilt = {p.slug: p for p in period_packs(config, data_dir, period, when, when.date())}
+    rebuilt: dict[str, dict] = {}  # type: ignore[type-arg]  # prepared time -> slug -> pack
+
+    def rebuild(prepared: str):  # type: ignore[no-untyped-def]
+        # a pack kept unchanged by a later run keeps the time it was first prepared (quarter.py)
+        if prepared not in rebuilt:
+            when = dt.datetime.fromisoformat(prepared)
+            rebuilt[prepared] = {p.slug: p for p in period_packs(config, data_dir, period, when, when.date())}
+        return rebuilt[prepared]
+
     for rec in manifest.get("packs", []):
         report.packs_checked += 1
         for kind in ("html", "pdf"):
@@ -161,7 +168,7 @@ def _check_packs(report: AuditReport, manifest: dict, config: Config, data_dir: 
                 report.add("pack_changed", p.name, "the published pack is missing")
             elif file_hash(p) != rec[f"{kind}_sha256"]:
                 report.add("pack_changed", p.name, "the published pack was changed after it was written")
-        pack = rebuilt.get(rec["slug"])
+        pack = rebuild(rec.get("generated_at") or manifest["generated_at"]).get(rec["slug"])
         if pack is None or hashlib.sha256(render_html(pack).encode("utf-8")).hexdigest() != rec["html_sha256"]:
             report.add("pack_not_reproduced", rec["title"], "re-rendering from the master dataset does not give the published HTML")
 

@@ -381,9 +381,11 @@ def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_p
     if not summary.changed:
         click.echo(f"Nothing changed since the last run: no new returns, and the {len(summary.packs)} packs in {out_dir}/ are up to date.")
     else:
+        kept = len(summary.packs) - summary.rerendered
         click.echo(
-            f"Packs: {len(summary.packs)} written to {out_dir}/ ({sum(p['pages'] for p in summary.packs)} PDF pages). "
-            f"Manifest: {settings.data_dir}/periods/{period}/manifest.json"
+            f"Packs: {summary.rerendered} written to {out_dir}/"
+            + (f", {kept} unchanged since the last run and kept" if kept else "")
+            + f" ({sum(p['pages'] for p in summary.packs)} PDF pages in all). Manifest: {settings.data_dir}/periods/{period}/manifest.json"
         )
     has_errors = any(s.state != "accepted" or s.errors for s in summary.states)
     sys.exit(1 if has_errors else 0)

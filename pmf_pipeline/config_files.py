@@ -117,11 +117,7 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
                 raise ConfigError(f"{path}: the header row lacks the column(s) {', '.join(missing)}; it needs {', '.join(required)}")
             # as csv.DictReader would give them (blank lines skipped, short rows padded), a few times faster
             width = len(fields)
-            return [
-                (reader.line_num, dict(zip(fields, row if len(row) >= width else row + [""] * (width - len(row)), strict=False)))
-                for row in reader
-                if row
-            ]
+            return [(reader.line_num, dict(zip(fields, row if len(row) >= width else row + [""] * (width - len(row)), strict=False))) for row in reader if row]
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found; the configuration folder needs {', '.join(CONFIG_FILES)}") from None
     except UnicodeDecodeError:

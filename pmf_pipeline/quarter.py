@@ -3,6 +3,13 @@ render every pack, and record the run in the period's manifest.
 
 Re-running on the same inbox changes nothing: no file is new, the inputs digest matches the
 manifest and every pack recorded there is still on disk unchanged, so nothing is re-rendered.
+
+When something did change, only the packs it changes are rendered again. Each pack's record in the
+manifest carries its key (``report.render.pack_key``: its data, the templates, the tool's and
+WeasyPrint's versions) and the time it was prepared; a pack whose key is unchanged and whose files
+are still on disk as written is kept as it is, 'Prepared' time included. A late return from one
+directorate so re-renders the overview, that directorate's pack and the packs of the committees
+that cover it, not the rest.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from .manifest import digest, file_hash, inputs, load_manifest, write_manifest
 from .periodconfig import config_for_period
 from .periods import Period
 from .report.build import period_packs
-from .report.render import Rendered, render_packs
+from .report.render import Rendered, pack_key, render_packs
 from .results import period_results
 from .store import Store, data_lock
 from .tracker import ReturnState, return_states
@@ -33,18 +40,37 @@ class QuarterSummary:
     packs: list[dict[str, Any]] = field(default_factory=list)
     rendered: bool = False
     out_dir: Path | None = None
+    rerendered: int = 0  # packs rendered by this run (the rest were unchanged and kept)
 
     @property
     def changed(self) -> bool:
         return self.ingest.changed or self.rendered
 
 
+def _intact(record: dict[str, Any]) -> bool:
+    """The pack's files are on disk exactly as this tool wrote them."""
+    for kind in ("html", "pdf"):
+        if record.get(kind) and (not Path(record[kind]).exists() or file_hash(Path(record[kind])) != record[f"{kind}_sha256"]):
+            return False
+    return True
+
+
 def _packs_intact(manifest: dict[str, Any]) -> bool:
-    for p in manifest.get("packs", []):
-        for kind in ("html", "pdf"):
-            if p.get(kind) and (not Path(p[kind]).exists() or file_hash(Path(p[kind])) != p[f"{kind}_sha256"]):
-                return False
-    return bool(manifest.get("packs"))
+    return bool(manifest.get("packs")) and all(_intact(p) for p in manifest["packs"])
+
+
+def _record(r: Rendered, key: str, prepared: str) -> dict[str, Any]:
+    return {
+        "slug": r.slug,
+        "title": r.title,
+        "html": str(r.html),
+        "html_sha256": file_hash(r.html),
+        "pdf": str(r.pdf) if r.pdf else None,
+        "pdf_sha256": file_hash(r.pdf) if r.pdf else None,
+        "pages": r.pages,
+        "key": key,
+        "generated_at": prepared,
+    }
 
 
 def run_quarter(
@@ -81,20 +107,18 @@ def run_quarter(
                 return QuarterSummary(period, summary, states, statuses, manifest["packs"], False, out_dir)
             when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             packs = period_packs(config, data_dir, period, when, when.date())
-            rendered = render_packs(packs, out_dir, pdf=pdf, on_progress=on_pack)
-            records = [
-                {
-                    "slug": r.slug,
-                    "title": r.title,
-                    "html": str(r.html),
-                    "html_sha256": file_hash(r.html),
-                    "pdf": str(r.pdf) if r.pdf else None,
-                    "pdf_sha256": file_hash(r.pdf) if r.pdf else None,
-                    "pages": r.pages,
-                }
-                for r in rendered
-            ]
+            same_place = bool(manifest) and manifest.get("packs_folder") == str(out_dir)  # type: ignore[union-attr]
+            before = {p["slug"]: p for p in manifest.get("packs", [])} if manifest and same_place else {}
+            keys = {p.slug: pack_key(p) for p in packs}
+            kept: dict[str, dict[str, Any]] = {}
+            for p in packs:
+                old = before.get(p.slug)
+                if old and old.get("key") == keys[p.slug] and bool(old.get("pdf")) == pdf and _intact(old):
+                    kept[p.slug] = old
+            todo = [p for p in packs if p.slug not in kept]
+            fresh = {r.slug: _record(r, keys[r.slug], when.isoformat()) for r in render_packs(todo, out_dir, pdf=pdf, on_progress=on_pack)}
+            records = [kept.get(p.slug) or fresh[p.slug] for p in packs]
             write_manifest(data_dir, period, store, results, records, when.isoformat(), str(out_dir))
-            return QuarterSummary(period, summary, states, statuses, records, True, out_dir)
+            return QuarterSummary(period, summary, states, statuses, records, True, out_dir, rerendered=len(todo))
         finally:
             store.close()

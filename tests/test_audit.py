@@ -153,3 +153,47 @@ def test_audit_usage_errors(quarter_run):
     base, *_ = quarter_run
     r = run(*base, "audit")
     assert r.exit_code == 2 and "either --period" in r.output
+
+
+def test_a_late_return_re_renders_only_the_packs_it_changes(tmp_path, config_dir):
+    """A quarter run without Place's return, then again once it arrives: only the overview, Place's pack and
+    the committee packs covering Place are written again; the rest keep their files and 'Prepared' time."""
+    import json
+
+    inbox, data, packs = tmp_path / "inbox", tmp_path / "data", tmp_path / "packs"
+    inbox.mkdir()
+    late = next(SAMPLES.glob("*_PLC_*.xlsx"))
+    for f in SAMPLES.glob("*.xlsx"):
+        if f != late:
+            shutil.copy(f, inbox / f.name)
+    base = ["--config", config_dir, "--data", data]
+    first = run(*base, "quarter", "--period", PERIOD, "--inbox", inbox, "--out", packs, "--no-pdf", "--generated-at", "2026-10-30T09:00:00")
+    assert "Packs: 11 written" in first.output, first.output
+    manifest_path = data / "periods" / str(PERIOD) / "manifest.json"
+    before = {p["slug"]: p for p in json.loads(manifest_path.read_text())["packs"]}
+    files_before = {p.name: p.read_bytes() for p in packs.iterdir()}
+
+    shutil.copy(late, inbox / late.name)
+    second = run(*base, "quarter", "--period", PERIOD, "--inbox", inbox, "--out", packs, "--no-pdf", "--generated-at", "2026-10-31T09:00:00")
+    after = {p["slug"]: p for p in json.loads(manifest_path.read_text())["packs"]}
+    changed = {slug for slug in after if after[slug]["generated_at"] != before[slug]["generated_at"]}
+
+    from pmf_pipeline.config import load_config
+    from pmf_pipeline.report.packs import slug
+
+    config = load_config(config_dir)
+    covering = {slug(c.name) for c in config.framework.committees if any(pi.directorate == "PLC" for pi in config.committee_pis(c))}
+    assert changed == {"corporate-performance-overview", "place-directorate"} | covering, changed
+    assert len(changed) < len(after)  # some packs really were kept
+    assert f"Packs: {len(changed)} written" in second.output and f"{len(after) - len(changed)} unchanged since the last run and kept" in second.output
+    for s, rec in after.items():
+        name = os.path.basename(rec["html"])
+        if s in changed:
+            assert (packs / name).read_bytes() != files_before[name]
+            assert "31 October 2026" in (packs / name).read_text()  # prepared by this run
+        else:
+            assert (packs / name).read_bytes() == files_before[name] and rec == before[s]
+    # and the period still audits clean: every kept pack is reproduced at the time it was prepared
+    r = audit(base)
+    assert r.exit_code == 0, r.output
+    assert "Everything reproduces" in r.output

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from click.testing import CliRunner
 
 from pmf_pipeline import isolation, layout
 from pmf_pipeline.cli import main

@@ -15,12 +15,12 @@ from .packs import Pack, build_packs
 from .render import Rendered, render_packs
 
 
-def data_as_at(store: Store, period: Period) -> str:
-    """The time of the last return taken into the master dataset for the period."""
-    row = store.db.execute("SELECT MAX(received_at) FROM submissions WHERE period = ?", (str(period),)).fetchone()
-    if not row or not row[0]:
-        return "no returns received"
-    return dt.datetime.fromisoformat(row[0]).strftime("%d %B %Y %H:%M UTC")
+def latest_returns(store: Store, period: Period) -> dict[str, str]:
+    """When each directorate's latest accepted return for the period was taken into the master dataset."""
+    rows = store.db.execute(
+        "SELECT directorate, MAX(received_at) FROM submissions WHERE period = ? AND outcome = 'accepted' GROUP BY directorate", (str(period),)
+    )
+    return {d: when for d, when in rows if d and when}
 
 
 def period_packs(config: Config, data_dir: str | Path, period: Period, generated_at: dt.datetime | None = None, today: dt.date | None = None) -> list[Pack]:
@@ -28,12 +28,12 @@ def period_packs(config: Config, data_dir: str | Path, period: Period, generated
     try:
         results = period_results(config, store, period)
         states = return_states(config, store, period, today=today)
-        as_at = data_as_at(store, period)
+        received = latest_returns(store, period)
     finally:
         store.close()
     when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     # 'today' for the tracker is the generation day, so a fixed generation time gives the same packs
-    return build_packs(config, period, results, states, as_at, when)
+    return build_packs(config, period, results, states, received, when)
 
 
 def report(

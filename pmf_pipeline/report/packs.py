@@ -164,7 +164,7 @@ def build_pack(
     config: Config,
     period: Period,
     states: list[ReturnState],
-    data_as_at: str,
+    received: dict[str, str],
     generated_at: dt.datetime,
     remit: str = "",
 ) -> Pack:
@@ -189,6 +189,7 @@ def build_pack(
         if any(r.pi.objective == o.code for r in results)
     ]
     involved = {r.pi.directorate for r in results}
+    latest = max((received[d] for d in involved if d in received), default=None)
     limit = fw.overview_detail_limit
     detail_elsewhere = kind == "overview" and limit > 0 and len(results) > limit
     return Pack(
@@ -198,7 +199,7 @@ def build_pack(
         council=fw.council,
         period=str(period),
         period_label=period.label,
-        data_as_at=data_as_at,
+        data_as_at=dt.datetime.fromisoformat(latest).strftime("%d %B %Y %H:%M UTC") if latest else "no returns received",
         generated_at=generated_at.strftime("%d %B %Y %H:%M"),
         scheme_looks=tuple(looks.values()),
         trend_looks=tuple(TREND_LOOKS.values()),
@@ -217,19 +218,26 @@ def build_pack(
     )
 
 
-def build_packs(config: Config, period: Period, results: list[PIResult], states: list[ReturnState], data_as_at: str, generated_at: dt.datetime) -> list[Pack]:
-    """The corporate overview, a pack per scrutiny committee, and a pack per directorate."""
+def build_packs(
+    config: Config, period: Period, results: list[PIResult], states: list[ReturnState], received: dict[str, str], generated_at: dt.datetime
+) -> list[Pack]:
+    """The corporate overview, a pack per scrutiny committee, and a pack per directorate.
+
+    ``received`` gives, per directorate, when its latest accepted return was taken in (ISO); each
+    pack's 'data as at' is the latest of its own directorates', so a pack whose data did not change
+    is the same pack (and ``pmf quarter`` need not render it again).
+    """
     fw = config.framework
-    packs = [build_pack("overview", "Corporate performance overview", results, config, period, states, data_as_at, generated_at)]
+    packs = [build_pack("overview", "Corporate performance overview", results, config, period, states, received, generated_at)]
     for c in fw.committees:
         refs = {pi.ref for pi in config.committee_pis(c)}
         mine = [r for r in results if r.pi.ref in refs]
         remit = _remit_text(config, c)
-        packs.append(build_pack("committee", c.name, mine, config, period, states, data_as_at, generated_at, remit))
+        packs.append(build_pack("committee", c.name, mine, config, period, states, received, generated_at, remit))
     for d in fw.directorates:
         mine = [r for r in results if r.pi.directorate == d.code]
         if mine:
-            packs.append(build_pack("directorate", f"{d.name} directorate", mine, config, period, states, data_as_at, generated_at))
+            packs.append(build_pack("directorate", f"{d.name} directorate", mine, config, period, states, received, generated_at))
     return packs
 
 

@@ -8,6 +8,9 @@ local file elsewhere or reach the network. The same pack data gives byte-identic
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
+import functools
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +48,32 @@ def environment(strict: bool = False) -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["safe_svg"] = safe_svg
     return env
+
+
+@functools.cache
+def _renderer_digest() -> str:
+    """The templates' bytes and the versions of this tool and of WeasyPrint: what a pack looks like."""
+    from importlib.metadata import version
+
+    from .. import __version__
+
+    h = hashlib.sha256(f"pmf-pipeline {__version__}; weasyprint {version('weasyprint')}".encode())
+    for f in sorted(TEMPLATES.iterdir()):
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def pack_key(pack: Pack) -> str:
+    """Everything a pack's HTML and PDF depend on except the time it was prepared.
+
+    Two packs with the same key differ at most in their 'Prepared' line, so ``pmf quarter`` keeps
+    the files it already has instead of rendering them again. Every field of a pack is a string,
+    number, flag or tuple of them (frozen dataclasses), so its repr is a faithful, stable digest input.
+    """
+    h = hashlib.sha256(_renderer_digest().encode())
+    h.update(repr(dataclasses.replace(pack, generated_at="")).encode("utf-8"))
+    return h.hexdigest()
 
 
 def render_html(pack: Pack, env: jinja2.Environment | None = None) -> str:
