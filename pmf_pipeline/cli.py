@@ -173,16 +173,27 @@ def _print_result(result, verbose: bool = True) -> None:  # type: ignore[no-unty
     "period",
     default=None,
     callback=lambda c, p, v: _period(v) if v else None,
-    help="Expect returns for this quarter (default: the period each return says).",
+    help="Expect returns for this quarter, and check them against the configuration frozen with it once it has returns "
+    "(default: any period, against the current configuration).",
 )
 @click.option("--quiet", is_flag=True, help="One line per file, without the findings.")
 @click.pass_obj
 @friendly
 def validate(settings: Settings, paths: tuple[Path, ...], period: Period | None, quiet: bool) -> None:
-    """Check returns without touching the master dataset (for coordinators, and for audit)."""
-    from .ingest import collect_files, validate_files
+    """Check returns without touching the master dataset (for coordinators, and for audit).
 
-    config = settings.config()
+    With --period, a period that already has returns is checked against its own frozen copy of the
+    configuration, so re-checking a closed quarter's returns after targets have moved on gives the
+    answer it gave then.
+    """
+    from .ingest import collect_files, validate_files
+    from .periodconfig import config_for_period, frozen_config_dir
+
+    if period is not None and (frozen_config_dir(settings.data_dir, period) / "pis.yaml").exists():
+        config = config_for_period(settings.config_dir, settings.data_dir, period)
+        click.echo(f"Checking against the configuration frozen with {period} ({frozen_config_dir(settings.data_dir, period)}).")
+    else:
+        config = settings.config()
     files = collect_files(list(paths))
     checked = bad = 0
     with progress(len(files), "Checking returns") as bar:

@@ -197,3 +197,19 @@ def test_a_late_return_re_renders_only_the_packs_it_changes(tmp_path, config_dir
     r = audit(base)
     assert r.exit_code == 0, r.output
     assert "Everything reproduces" in r.output
+
+
+def test_validate_checks_a_closed_period_against_its_own_configuration(quarter_run):
+    """After the targets move on, re-checking the period's returns with --period gives the answer they had."""
+    base, data, packs, config_dir = quarter_run
+    sample = next(SAMPLES.glob("*_SS_*.xlsx"))
+    then = run(*base, "validate", "--period", PERIOD, "--quiet", sample)
+    targets = config_dir / "targets.csv"
+    targets.write_text(targets.read_text().replace("PAM/028,2026-27,90.0", "PAM/028,2026-27,50.0"))
+    now = run(*base, "validate", "--period", PERIOD, "--quiet", sample)
+    assert "frozen with" in now.output and now.exit_code == then.exit_code
+    assert now.output.splitlines()[-2:] == then.output.splitlines()[-2:], now.output
+    assert "outdated" not in now.output
+    # without --period the current configuration is used, and this return no longer matches it
+    current = run(*base, "validate", "--quiet", sample)
+    assert "REJECTED" in current.output and "different version of the PI library or targets" in current.output, current.output
