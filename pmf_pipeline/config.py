@@ -15,6 +15,7 @@ Files:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal
@@ -229,7 +230,11 @@ class PI(_Model):
         return None
 
 
-class Target(_Model):
+# Targets and history are rows of CSV files that config_files.py parses and checks field by field;
+# plain frozen dataclasses, not pydantic models, because a large council has thousands of them and
+# pydantic would only repeat those checks (a fifth of loading a 1,000-PI configuration).
+@dataclass(frozen=True, slots=True)
+class Target:
     pi_ref: str
     year: FinancialYear
     annual: Decimal | None
@@ -237,7 +242,8 @@ class Target(_Model):
     rationale: str = ""
 
 
-class HistoryValue(_Model):
+@dataclass(frozen=True, slots=True)
+class HistoryValue:
     pi_ref: str
     period: Period
     actual: Decimal | None
