@@ -167,11 +167,17 @@ def build_pack(
     received: dict[str, str],
     generated_at: dt.datetime,
     remit: str = "",
+    made: dict[str, Row] | None = None,
 ) -> Pack:
+    """One pack of ``results``; ``made`` holds rows already made for other packs (a PI's row is the same in each)."""
     fw = config.framework
     looks = rating_looks(fw.status_scheme.value, fw.labels)
     directorates = {d.code: d.name for d in fw.directorates}
-    rows = {r.pi.ref: make_row(r, looks, directorates) for r in results}
+    made = {} if made is None else made
+    for r in results:
+        if r.pi.ref not in made:
+            made[r.pi.ref] = make_row(r, looks, directorates)
+    rows = made
     groups = []
     for o in fw.objectives:
         mine = tuple(rows[r.pi.ref] for r in results if r.pi.objective == o.code)
@@ -228,16 +234,17 @@ def build_packs(
     is the same pack (and ``pmf quarter`` need not render it again).
     """
     fw = config.framework
-    packs = [build_pack("overview", "Corporate performance overview", results, config, period, states, received, generated_at)]
+    made: dict[str, Row] = {}
+    packs = [build_pack("overview", "Corporate performance overview", results, config, period, states, received, generated_at, made=made)]
     for c in fw.committees:
         refs = {pi.ref for pi in config.committee_pis(c)}
         mine = [r for r in results if r.pi.ref in refs]
         remit = _remit_text(config, c)
-        packs.append(build_pack("committee", c.name, mine, config, period, states, received, generated_at, remit))
+        packs.append(build_pack("committee", c.name, mine, config, period, states, received, generated_at, remit, made=made))
     for d in fw.directorates:
         mine = [r for r in results if r.pi.directorate == d.code]
         if mine:
-            packs.append(build_pack("directorate", f"{d.name} directorate", mine, config, period, states, received, generated_at))
+            packs.append(build_pack("directorate", f"{d.name} directorate", mine, config, period, states, received, generated_at, made=made))
     return packs
 
 
