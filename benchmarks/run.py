@@ -85,18 +85,30 @@ def stage_generate(work: str, repeat: str) -> dict:
 
 
 def stage_ingest(work: str, repeat: str) -> dict:
+    """All 20 returns: into an empty master dataset (the quarter's first ingest: the configuration is
+    frozen and the history loaded), and into a dataset that already has the period (every later run)."""
     from pmf_pipeline.ingest import collect_files, ingest
     from pmf_pipeline.periods import Period
 
     files = collect_files([Path(work) / "inbox"])
+    data, ready = Path(work) / "data-ingest", Path(work) / "data-ingest-ready"
 
-    def once() -> None:
-        data = Path(work) / "data-ingest"
+    def first() -> None:
         shutil.rmtree(data, ignore_errors=True)
         ingest(Path(work) / "config", data, Period.parse(PERIOD), files)
 
-    once()  # warm the file cache
-    return {"seconds": median_time(once, int(repeat)), "files": len(files), "peak_mb": _peak()}
+    shutil.rmtree(ready, ignore_errors=True)
+    ingest(Path(work) / "config", ready, Period.parse(PERIOD), [])  # the period opened, nothing received yet
+    times = []
+    for _ in range(int(repeat)):
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.copytree(ready, data)
+        t = time.perf_counter()
+        ingest(Path(work) / "config", data, Period.parse(PERIOD), files)
+        times.append(time.perf_counter() - t)
+
+    first()  # warm the file cache
+    return {"seconds": median_time(first, int(repeat)), "later_seconds": statistics.median(times), "files": len(files), "peak_mb": _peak()}
 
 
 def stage_one_return(work: str, repeat: str) -> dict:
@@ -352,8 +364,13 @@ def main() -> None:
         (
             "Large council: ingest+validate+consolidate 20",
             f"{inc['seconds']:.2f} s",
-            f"target < 0.5 s; floor {refs['floor_s']:.2f} s ({inc['seconds'] / refs['floor_s']:.1f}x); "
+            f"target < 0.5 s; into an empty master dataset; floor {refs['floor_s']:.2f} s ({inc['seconds'] / refs['floor_s']:.1f}x); "
             f"naive peer {refs['naive_s']:.2f} s ({refs['naive_s'] / inc['seconds']:.1f}x slower than ours); peak {inc['peak_mb']} MB",
+        ),
+        (
+            "  the same, period already open",
+            f"{inc['later_seconds']:.2f} s",
+            "configuration frozen and history loaded by an earlier run, as for every run after the first",
         ),
         (
             "Large council: render every pack",
