@@ -362,18 +362,30 @@ def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_p
 
     if generated_at is not None and generated_at.tzinfo is None:
         generated_at = generated_at.replace(tzinfo=dt.timezone.utc)
+    bars: list[Any] = []
+
+    def rendering(todo: int, kept: int) -> None:
+        bars[0].render_finish()
+        bars.append(progress(todo, f"Rendering {todo} packs ({kept} unchanged)").__enter__())
+
     with progress(len(list(inbox.rglob("*"))), "Reading returns") as bar:
-        summary = run_quarter(
-            settings.config_dir,
-            settings.data_dir,
-            period,
-            inbox,
-            out_dir,
-            pdf=not no_pdf,
-            generated_at=generated_at,
-            on_file=lambda o: bar.update(1),
-            on_pack=lambda r: None,
-        )
+        bars.append(bar)
+        try:
+            summary = run_quarter(
+                settings.config_dir,
+                settings.data_dir,
+                period,
+                inbox,
+                out_dir,
+                pdf=not no_pdf,
+                generated_at=generated_at,
+                on_file=lambda o: bar.update(1),
+                on_pack=lambda r: bars[-1].update(1),
+                on_render=rendering,
+            )
+        finally:
+            for b in bars[1:]:
+                b.__exit__(None, None, None)
     ing = summary.ingest
     for o in ing.outcomes:
         if o.status != "duplicate":

@@ -83,7 +83,10 @@ def run_quarter(
     generated_at: dt.datetime | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     on_pack: Callable[[Rendered], None] | None = None,
+    on_render: Callable[[int, int], None] | None = None,
 ) -> QuarterSummary:
+    """Ingest ``inbox``, then render the packs that changed; ``on_render(to_render, kept)`` is called
+    before rendering starts and ``on_pack`` after each pack (for progress on long runs)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     summary = ingest(config_dir, data_dir, period, collect_files([inbox]), on_file=on_file)
     with data_lock(data_dir):
@@ -116,6 +119,8 @@ def run_quarter(
                 if old and old.get("key") == keys[p.slug] and bool(old.get("pdf")) == pdf and _intact(old):
                     kept[p.slug] = old
             todo = [p for p in packs if p.slug not in kept]
+            if on_render:
+                on_render(len(todo), len(kept))
             fresh = {r.slug: _record(r, keys[r.slug], when.isoformat()) for r in render_packs(todo, out_dir, pdf=pdf, on_progress=on_pack)}
             records = [kept.get(p.slug) or fresh[p.slug] for p in packs]
             write_manifest(data_dir, period, store, results, records, when.isoformat(), str(out_dir))
