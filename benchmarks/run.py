@@ -37,6 +37,21 @@ def median_time(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+def interleaved(fns: dict, repeat: int, every: dict | None = None) -> dict:
+    """Median seconds of each function, run in turn round after round, so that a machine slowing down
+    or speeding up during the run affects each alike and their ratios hold. ``every[name] = k`` runs
+    that one only every k-th round (for the slow references)."""
+    times: dict = {name: [] for name in fns}
+    for i in range(repeat):
+        for name, fn in fns.items():
+            if i % (every or {}).get(name, 1):
+                continue
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
 def stage(name: str, *args: str) -> dict:
     """Run one stage in a child process; return its JSON result with its peak memory."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -137,12 +152,8 @@ def stage_one_return(work: str, repeat: str) -> dict:
         pd.read_excel(f, sheet_name=None, engine="openpyxl")
 
     ours()
-    return {
-        "ours_ms": median_time(ours, n) * 1000,
-        "floor_ms": median_time(floor, n) * 1000,
-        "naive_ms": median_time(naive, max(5, n // 5)) * 1000,
-        "peak_mb": _peak(),
-    }
+    t = interleaved({"ours": ours, "floor": floor, "naive": naive}, n, every={"naive": 5})
+    return {"ours_ms": t["ours"] * 1000, "floor_ms": t["floor"] * 1000, "naive_ms": t["naive"] * 1000, "peak_mb": _peak()}
 
 
 def stage_council_refs(work: str) -> dict:
@@ -309,20 +320,22 @@ def stage_big_workbook(work: str, repeat: str) -> dict:
     config = load_config(w / "config")
     f = w / "big.xlsx"
     n = int(repeat)
-    ours = median_time(lambda: validate_bytes(f.read_bytes(), f.name, config, period), n)
 
     def floor() -> None:
         wb = pc.CalamineWorkbook.from_path(str(f))
         for name in wb.sheet_names:
             wb.get_sheet_by_name(name).to_python()
 
-    return {
-        "rows": 10000,
-        "ours_s": ours,
-        "floor_s": median_time(floor, n),
-        "naive_s": median_time(lambda: pd.read_excel(f, sheet_name=None, engine="openpyxl"), 2),
-        "peak_mb": _peak(),
-    }
+    t = interleaved(
+        {
+            "ours": lambda: validate_bytes(f.read_bytes(), f.name, config, period),
+            "floor": floor,
+            "naive": lambda: pd.read_excel(f, sheet_name=None, engine="openpyxl"),
+        },
+        n,
+        every={"naive": 2},
+    )
+    return {"rows": 10000, "ours_s": t["ours"], "floor_s": t["floor"], "naive_s": t["naive"], "peak_mb": _peak()}
 
 
 # ---------------------------------------------------------------- the run

@@ -260,7 +260,7 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
             f"the pre-filled '{label}' of {ref} was changed from '{want}' to '{canonical(got)}'. "
             "The pre-filled columns must stay as sent; put the original back (the figures were still read).",
         )
-    for key in ("actual", "numerator", "denominator"):
+    for key in ("actual", "numerator", "denominator") if raw.errors else ():
         address = layout.cell(key, r)
         if address in raw.errors:
             err(
