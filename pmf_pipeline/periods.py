@@ -102,12 +102,10 @@ class Period:
         return Period(self.year, self.quarter + 1)
 
     def previous(self) -> Period:
-        if self.quarter == 1:
-            return Period(self.year.previous(), 4)
-        return Period(self.year, self.quarter - 1)
+        return _previous(self.year.start, self.quarter)
 
     def same_quarter_last_year(self) -> Period:
-        return Period(self.year.previous(), self.quarter)
+        return _period(self.year.start - 1, self.quarter)
 
     def earlier_in_year(self) -> list[Period]:
         """The quarters of this financial year before this one."""
@@ -125,6 +123,18 @@ class Period:
 def _parse_period(text: str) -> Period:
     """Periods are parsed thousands of times when history loads; each spelling is parsed once."""
     return Period._parse(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(start: int, quarter: int) -> Period:
+    """Periods are compared with the one before, and the same quarter last year, for every PI of every
+    return: each is made once."""
+    return Period(FinancialYear(start), quarter)
+
+
+@functools.lru_cache(maxsize=4096)
+def _previous(start: int, quarter: int) -> Period:
+    return _period(start - 1, 4) if quarter == 1 else _period(start, quarter - 1)
 
 
 @functools.lru_cache(maxsize=4096)

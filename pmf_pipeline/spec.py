@@ -85,7 +85,7 @@ class RowSpec:
         blob = json.dumps(list(self.canonical_locked.values()), ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
-    @property
+    @cached_property
     def bands(self) -> Thresholds | None:
         if not self.pi.rated or self.target is None:
             return None

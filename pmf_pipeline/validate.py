@@ -391,7 +391,8 @@ def _judge(
         return
     if pi.unit.value == "percentage" and 0 < value < 1 and row_spec.target is not None and row_spec.target >= 5:
         warn("percent_as_fraction", "actual", f"{pi.ref} is {value}: if you meant {value * 100:g}%, type {value * 100:g}.")
-    status = rate(value, row_spec.target, pi.polarity.value, pi.decimals, row_spec.tolerance)
+    bands = row_spec.bands  # the same thresholds status.rate would work out, made once per row of the template
+    status = bands.rate(shown) if bands is not None else rate(value, row_spec.target, pi.polarity.value, pi.decimals, row_spec.tolerance)
     tr = trend(value, row_spec.last_year, pi.polarity.value, pi.decimals, pi.maximum)
     if not comment and (status == OFF or tr == DECLINED_SIG):
         why = f"off target ({shown} against {row_spec.target})" if status == OFF else f"10% or more worse than last year ({shown} against {row_spec.last_year})"
