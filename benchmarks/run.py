@@ -356,7 +356,7 @@ def main() -> None:
         r["generate_council"] = stage("generate", str(work), "3")
         r["ingest_council"] = stage("ingest", str(work), "5")
         r["council_refs"] = stage("council_refs", str(work))
-        r["one_return"] = stage("one_return", str(work), "50")
+        r["one_return"] = stage("one_return", str(work), "200")
         r["report_council"] = stage("report", str(work))
         r["quarter_council"] = stage("quarter", str(work))
         r["big_workbook"] = stage("big_workbook", str(work), "3")
