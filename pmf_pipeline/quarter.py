@@ -110,8 +110,8 @@ def run_quarter(
                 return QuarterSummary(period, summary, states, statuses, manifest["packs"], False, out_dir)
             when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             packs = period_packs(config, data_dir, period, when, when.date())
-            same_place = bool(manifest) and manifest.get("packs_folder") == str(out_dir)  # type: ignore[union-attr]
-            before = {p["slug"]: p for p in manifest.get("packs", [])} if manifest and same_place else {}
+            same_place = manifest is not None and manifest.get("packs_folder") == str(out_dir)
+            before = {p["slug"]: p for p in manifest.get("packs", [])} if manifest is not None and same_place else {}
             keys = {p.slug: pack_key(p) for p in packs}
             kept: dict[str, dict[str, Any]] = {}
             for p in packs:
