@@ -152,4 +152,4 @@ def test_a_large_councils_overview_leaves_the_detail_to_the_other_packs(config, 
     shown = {r.ref for p in data_packs if p.kind == "directorate" for g in p.groups for r in g.rows}
     assert shown == {r.ref for g in packs[0].groups for r in g.rows}  # every PI still in detail somewhere
     html = render_html(overview)
-    assert "more than the 10 the framework sets" in html and 'class="detail"' not in html
+    assert "too many to show each one in detail here" in html and 'class="detail"' not in html
