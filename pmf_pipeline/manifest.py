@@ -33,7 +33,11 @@ def load_manifest(data_dir: str | Path, period: Period) -> dict[str, Any] | None
 
 
 def inputs(store: Store, data_dir: str | Path, period: Period) -> dict[str, Any]:
-    """The inputs of a period as they stand: returns received and the configuration in force."""
+    """The inputs of a period as they stand: returns received, the configuration in force, and what
+    the packs are made with (the tool, its templates and WeasyPrint), so that restyled packs are
+    rendered again even when no return is new."""
+    from .report.render import renderer_digest
+
     frozen = frozen_config_dir(data_dir, period)
     returns = [
         {
@@ -47,7 +51,7 @@ def inputs(store: Store, data_dir: str | Path, period: Period) -> dict[str, Any]
         for s in store.submissions(str(period))
     ]
     config = {p.name: file_hash(p) for p in sorted(frozen.iterdir())} if frozen.exists() else {}
-    return {"returns": returns, "config": config, "tool_version": __version__}
+    return {"returns": returns, "config": config, "tool_version": __version__, "renderer": renderer_digest()}
 
 
 def digest(value: Any) -> str:

@@ -213,3 +213,23 @@ def test_validate_checks_a_closed_period_against_its_own_configuration(quarter_r
     # without --period the current configuration is used, and this return no longer matches it
     current = run(*base, "validate", "--quiet", sample)
     assert "REJECTED" in current.output and "different version of the PI library or targets" in current.output, current.output
+
+
+def test_restyled_packs_are_rendered_again_though_no_return_is_new(quarter_run, tmp_path, monkeypatch):
+    """A change to the templates (a council restyling its packs) is not 'nothing changed'."""
+    from pmf_pipeline.report import render
+
+    base, data, packs, _ = quarter_run
+    again = ["quarter", "--period", PERIOD, "--inbox", SAMPLES, "--out", packs, "--no-pdf"]
+    assert "Nothing changed" in run(*base, *again).output
+    styled = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, styled)
+    (styled / "pack.css").write_text((styled / "pack.css").read_text().replace("--brand: #1f3864", "--brand: #5b2c6f"))
+    monkeypatch.setattr(render, "TEMPLATES", styled)
+    render.renderer_digest.cache_clear()
+    try:
+        r = run(*base, *again)
+    finally:
+        render.renderer_digest.cache_clear()
+    assert "Nothing changed" not in r.output and "Packs: 11 written" in r.output, r.output
+    assert "#5b2c6f" in next(packs.glob("*overview.html")).read_text()

@@ -51,7 +51,7 @@ def environment(strict: bool = False) -> jinja2.Environment:
 
 
 @functools.cache
-def _renderer_digest() -> str:
+def renderer_digest() -> str:
     """The templates' bytes and the versions of this tool and of WeasyPrint: what a pack looks like."""
     from importlib.metadata import version
 
@@ -71,7 +71,7 @@ def pack_key(pack: Pack) -> str:
     the files it already has instead of rendering them again. Every field of a pack is a string,
     number, flag or tuple of them (frozen dataclasses), so its repr is a faithful, stable digest input.
     """
-    h = hashlib.sha256(_renderer_digest().encode())
+    h = hashlib.sha256(renderer_digest().encode())
     h.update(repr(dataclasses.replace(pack, generated_at="")).encode("utf-8"))
     return h.hexdigest()
 
