@@ -23,6 +23,7 @@ from .manifest import file_hash, load_manifest
 from .periodconfig import config_for_period, frozen_config_dir
 from .periods import Period
 from .report.build import period_packs
+from .report.packs import Pack
 from .report.render import render_html
 from .results import period_results
 from .store import Store, to_decimal
@@ -149,9 +150,9 @@ def _check_history_rows(report: AuditReport, store: Store, config: Config, perio
 
 
 def _check_packs(report: AuditReport, manifest: dict, config: Config, data_dir: Path, period: Period) -> None:  # type: ignore[type-arg]
-    rebuilt: dict[str, dict] = {}  # type: ignore[type-arg]  # prepared time -> slug -> pack
+    rebuilt: dict[str, dict[str, Pack]] = {}  # prepared time -> slug -> pack
 
-    def rebuild(prepared: str):  # type: ignore[no-untyped-def]
+    def rebuild(prepared: str) -> dict[str, Pack]:
         # a pack kept unchanged by a later run keeps the time it was first prepared (quarter.py)
         if prepared not in rebuilt:
             when = dt.datetime.fromisoformat(prepared)

@@ -246,7 +246,7 @@ def _load_history(path: Path, pis: dict[str, PI]) -> dict[tuple[str, Period], Hi
         pi = pis[ref]
         raw = (row.get("actual") or "").strip()
         if pi.narrative:
-            out[(ref, period)] = HistoryValue(pi_ref=ref, period=period, actual=None, numerator=None, denominator=None, text=raw or None)
+            out[(ref, period)] = HistoryValue(pi_ref=ref, period=period, actual=None, text=raw or None)
             continue
         actual = _dec(raw, file, line, "actual")
         if not _in_range(pi, actual):

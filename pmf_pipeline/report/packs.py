@@ -173,11 +173,10 @@ def build_pack(
     fw = config.framework
     looks = rating_looks(fw.status_scheme.value, fw.labels)
     directorates = {d.code: d.name for d in fw.directorates}
-    made = {} if made is None else made
+    rows = {} if made is None else made
     for r in results:
-        if r.pi.ref not in made:
-            made[r.pi.ref] = make_row(r, looks, directorates)
-    rows = made
+        if r.pi.ref not in rows:
+            rows[r.pi.ref] = make_row(r, looks, directorates)
     groups = []
     for o in fw.objectives:
         mine = tuple(rows[r.pi.ref] for r in results if r.pi.objective == o.code)
