@@ -34,7 +34,7 @@ bench: $(STAMP)
 
 ## Rebuild the curated sample returns in sample_workbooks/ (commit the result).
 sample-workbooks: $(STAMP)
-	$(BIN)/python -m pmf_pipeline.samples sample_workbooks
+	$(BIN)/python -m pmf_pipeline.workbook.samples sample_workbooks
 
 clean:
 	rm -rf build data .pytest_cache

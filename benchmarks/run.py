@@ -73,10 +73,10 @@ def stage_setup(work: str, directorates: str, pis: str) -> dict:
     from synth import make_config
 
     from pmf_pipeline.config import load_config
-    from pmf_pipeline.fill import fill_return
-    from pmf_pipeline.generate import generate
     from pmf_pipeline.periods import Period
-    from pmf_pipeline.samples import sample_entries
+    from pmf_pipeline.workbook.fill import fill_return
+    from pmf_pipeline.workbook.generate import generate
+    from pmf_pipeline.workbook.samples import sample_entries
 
     w = Path(work)
     make_config(w / "config", int(directorates), int(pis))
@@ -90,8 +90,8 @@ def stage_setup(work: str, directorates: str, pis: str) -> dict:
 
 def stage_generate(work: str, repeat: str) -> dict:
     from pmf_pipeline.config import load_config
-    from pmf_pipeline.generate import generate
     from pmf_pipeline.periods import Period
+    from pmf_pipeline.workbook.generate import generate
 
     config = load_config(Path(work) / "config")
     period = Period.parse(PERIOD)
@@ -102,8 +102,8 @@ def stage_generate(work: str, repeat: str) -> dict:
 def stage_ingest(work: str, repeat: str) -> dict:
     """All 20 returns: into an empty master dataset (the quarter's first ingest: the configuration is
     frozen and the history loaded), and into a dataset that already has the period (every later run)."""
-    from pmf_pipeline.ingest import collect_files, ingest
     from pmf_pipeline.periods import Period
+    from pmf_pipeline.returns.ingest import collect_files, ingest
 
     files = collect_files([Path(work) / "inbox"])
     data, ready = Path(work) / "data-ingest", Path(work) / "data-ingest-ready"
@@ -133,7 +133,7 @@ def stage_one_return(work: str, repeat: str) -> dict:
 
     from pmf_pipeline.config import load_config
     from pmf_pipeline.periods import Period
-    from pmf_pipeline.validate import validate_bytes
+    from pmf_pipeline.returns.validate import validate_bytes
 
     config = load_config(Path(work) / "config")
     f = sorted((Path(work) / "inbox").iterdir())[0]
@@ -179,10 +179,10 @@ def stage_report(work: str) -> dict:
     import datetime as dt
 
     from pmf_pipeline.config import load_config
-    from pmf_pipeline.ingest import collect_files, ingest
+    from pmf_pipeline.packs.build import period_packs
+    from pmf_pipeline.packs.render import render_html, render_packs, render_pdf
     from pmf_pipeline.periods import Period
-    from pmf_pipeline.report.build import period_packs
-    from pmf_pipeline.report.render import render_html, render_packs, render_pdf
+    from pmf_pipeline.returns.ingest import collect_files, ingest
 
     w = Path(work)
     period = Period.parse(PERIOD)
@@ -230,9 +230,9 @@ def stage_quarter(work: str) -> dict:
     import dataclasses
 
     from pmf_pipeline.config import load_config
-    from pmf_pipeline.fill import fill_return
     from pmf_pipeline.periods import Period
-    from pmf_pipeline.samples import sample_entries
+    from pmf_pipeline.workbook.fill import fill_return
+    from pmf_pipeline.workbook.samples import sample_entries
 
     w = Path(work)
     shutil.rmtree(w / "data-quarter", ignore_errors=True)
@@ -253,8 +253,8 @@ def stage_quarter(work: str) -> dict:
 
 def _gen_council(args: tuple[str, int]) -> int:
     from pmf_pipeline.config import load_config
-    from pmf_pipeline.generate import generate
     from pmf_pipeline.periods import Period
+    from pmf_pipeline.workbook.generate import generate
 
     work, i = args
     global _CONFIG
@@ -275,8 +275,8 @@ def stage_national_generate(work: str, councils: str) -> dict:
 def stage_national_validate(work: str, councils: str) -> dict:
     """Every council's 20 returns (copies of the filled ones) read in worker processes and validated."""
     from pmf_pipeline.config import load_config
-    from pmf_pipeline.ingest import validate_files
     from pmf_pipeline.periods import Period
+    from pmf_pipeline.returns.ingest import validate_files
 
     w = Path(work)
     src = sorted((w / "inbox").iterdir())
@@ -304,11 +304,11 @@ def stage_big_workbook(work: str, repeat: str) -> dict:
     from synth import make_config
 
     from pmf_pipeline.config import load_config
-    from pmf_pipeline.fill import fill_return
-    from pmf_pipeline.generate import generate
     from pmf_pipeline.periods import Period
-    from pmf_pipeline.samples import sample_entries
-    from pmf_pipeline.validate import validate_bytes
+    from pmf_pipeline.returns.validate import validate_bytes
+    from pmf_pipeline.workbook.fill import fill_return
+    from pmf_pipeline.workbook.generate import generate
+    from pmf_pipeline.workbook.samples import sample_entries
 
     w = Path(work) / "big"
     period = Period.parse(PERIOD)

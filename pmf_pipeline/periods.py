@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .errors import UsageError
+from pmf_pipeline.errors import UsageError
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2})\s*[- ]?\s*Q([1-4])\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2})\s*$")

@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .ingest import FileOutcome, IngestSummary, collect_files, ingest
-from .manifest import digest, file_hash, inputs, load_manifest, write_manifest
-from .periodconfig import config_for_period
-from .periods import Period
-from .report.build import period_packs
-from .report.render import Rendered, pack_key, render_packs
-from .results import period_results
-from .store import Store, data_lock
-from .tracker import ReturnState, return_states
+from pmf_pipeline.config.frozen import config_for_period
+from pmf_pipeline.master.manifest import digest, file_hash, inputs, load_manifest, write_manifest
+from pmf_pipeline.master.results import period_results
+from pmf_pipeline.master.store import Store, data_lock
+from pmf_pipeline.packs.build import period_packs
+from pmf_pipeline.packs.render import Rendered, pack_key, render_packs
+from pmf_pipeline.periods import Period
+from pmf_pipeline.returns.ingest import FileOutcome, IngestSummary, collect_files, ingest
+from pmf_pipeline.returns.tracker import ReturnState, return_states
 
 
 @dataclass

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pmf_pipeline.config import load_config
-from pmf_pipeline.generate import generate
 from pmf_pipeline.periods import Period
+from pmf_pipeline.workbook.generate import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config"

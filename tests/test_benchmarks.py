@@ -3,9 +3,8 @@
 import sys
 
 from pmf_pipeline.config import load_config
-from pmf_pipeline.generate import generate
-
-from .conftest import PERIOD, ROOT
+from pmf_pipeline.workbook.generate import generate
+from tests.conftest import PERIOD, ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synth import make_config  # noqa: E402

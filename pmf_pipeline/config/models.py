@@ -1,0 +1,304 @@
+"""The configuration in ``config/``: the framework, the PI definition library, targets and history.
+
+Performance officers edit these files, so every problem is reported as one ConfigError naming the
+file, the entry and the field, and saying what is wrong. Everything is loaded once into frozen
+objects (``Config``) and stages are handed the parts they use.
+
+Files:
+- ``framework.yaml``: council, tolerance, status scheme, directorates, wellbeing objectives,
+  scrutiny committees, return deadlines.
+- ``pis.yaml``: the PI definition library.
+- ``targets.csv``: one row per PI and financial year (annual target, quarterly profile, rationale).
+- ``history.csv``: actuals of earlier quarters (``period`` like 2025-26-Q2; annual PIs use their due quarter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from pmf_pipeline.errors import UsageError
+from pmf_pipeline.periods import FinancialYear, Period
+
+CONFIG_FILES = ("framework.yaml", "pis.yaml", "targets.csv", "history.csv")
+
+
+class Unit(Enum):
+    percentage = "percentage"
+    number = "number"
+    days = "days"
+    currency = "currency"
+    ratio = "ratio"
+    rate_per_1000 = "rate_per_1000"
+    narrative = "narrative"
+
+
+class Polarity(Enum):
+    higher = "higher"
+    lower = "lower"
+    none = "none"
+
+
+class PIType(Enum):
+    pam = "pam"
+    social_services = "social_services"
+    national = "national"
+    local = "local"
+
+
+class Frequency(Enum):
+    quarterly = "quarterly"
+    half_yearly = "half_yearly"
+    annual = "annual"
+
+
+UNIT_LABELS = {
+    Unit.percentage: "%",
+    Unit.number: "Number",
+    Unit.days: "Days",
+    Unit.currency: "£",
+    Unit.ratio: "Ratio",
+    Unit.rate_per_1000: "Rate per 1,000",
+    Unit.narrative: "Narrative",
+}
+POLARITY_LABELS = {Polarity.higher: "Higher is better", Polarity.lower: "Lower is better", Polarity.none: "Context only"}
+TYPE_SHORT = {PIType.pam: "PAM", PIType.social_services: "SSM", PIType.national: "National", PIType.local: "Local"}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class Service(_Model):
+    code: str
+    name: str
+
+
+class Directorate(_Model):
+    code: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+    name: str
+    services: tuple[Service, ...] = ()
+
+
+class Aim(_Model):
+    code: str
+    title: str
+
+
+class Objective(_Model):
+    code: str
+    title: str
+    aims: tuple[Aim, ...] = ()
+
+
+class Remit(_Model):
+    objectives: tuple[str, ...] = ()
+    directorates: tuple[str, ...] = ()
+    pis: tuple[str, ...] = ()
+
+
+class Committee(_Model):
+    code: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+    name: str
+    remit: Remit = Remit()
+
+
+class StatusScheme(Enum):
+    three_level = "three_level"
+    bridgend = "bridgend"
+    havering = "havering"
+
+
+class Framework(_Model):
+    council: str
+    financial_year_start_month: Literal[4] = 4
+    tolerance: Decimal = Field(default=Decimal("0.10"), ge=0, lt=1)
+    status_scheme: StatusScheme = StatusScheme.three_level
+    labels: dict[str, str] = {}
+    swing_warning: Decimal = Field(default=Decimal("0.25"), gt=0)
+    deadline_days_after_quarter_end: int = Field(default=21, ge=0, le=120)
+    deadlines: dict[str, dt.date] = {}
+    directorates: tuple[Directorate, ...]
+    objectives: tuple[Objective, ...]
+    committees: tuple[Committee, ...]
+    sheet_password: str | None = None
+    # Above this many PIs the corporate overview pack leaves out the per-PI detail tables: every PI is
+    # still shown in detail in its directorate's pack and its scrutiny committee's pack. 0 means never.
+    overview_detail_limit: int = Field(default=300, ge=0)
+
+    @field_validator("deadlines")
+    @classmethod
+    def _periods(cls, v: dict[str, dt.date]) -> dict[str, dt.date]:
+        for key in v:
+            try:
+                Period.parse(key)
+            except UsageError as e:
+                raise ValueError(str(e)) from None
+        return v
+
+    def deadline(self, period: Period) -> dt.date:
+        if str(period) in self.deadlines:
+            return self.deadlines[str(period)]
+        return period.end_date + dt.timedelta(days=self.deadline_days_after_quarter_end)
+
+    def directorate(self, code: str) -> Directorate:
+        for d in self.directorates:
+            if d.code == code:
+                return d
+        raise KeyError(code)
+
+
+class Calculation(_Model):
+    numerator: str
+    denominator: str
+    multiplier: Decimal = Decimal(1)
+
+
+class Benchmark(_Model):
+    label: str
+    value: Decimal
+
+
+class PI(_Model):
+    ref: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.\-]*$")
+    title: str
+    definition: str
+    type: PIType
+    directorate: str
+    service: str | None = None
+    owner: str
+    objective: str | None = None
+    aim: str | None = None
+    committees: tuple[str, ...] = ()
+    unit: Unit
+    polarity: Polarity
+    decimals: int = Field(default=0, ge=0, le=4)
+    frequency: Frequency = Frequency.quarterly
+    due_quarter: int = Field(default=4, ge=1, le=4)
+    cumulative: bool = False
+    calculation: Calculation | None = None
+    valid_range: tuple[Decimal | None, Decimal | None] = (None, None)
+    tolerance: Decimal | None = Field(default=None, ge=0, lt=1)
+    evidence_required: bool = False
+    benchmark: Benchmark | None = None
+    new: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PI:
+        lo, hi = self.valid_range
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"valid_range runs from {lo} down to {hi}; write the lower bound first")
+        if self.unit is Unit.percentage:
+            if (lo is not None and lo < -100) or (hi is not None and hi > 100):
+                raise ValueError(f"a percentage's valid_range must lie within -100 to 100, not {lo} to {hi}")
+        if self.unit is Unit.narrative:
+            if self.polarity is not Polarity.none:
+                raise ValueError("a narrative PI has no polarity: set polarity: none")
+            if self.calculation is not None:
+                raise ValueError("a narrative PI cannot have a calculation")
+        return self
+
+    @property
+    def narrative(self) -> bool:
+        return self.unit is Unit.narrative
+
+    @property
+    def rated(self) -> bool:
+        """Whether a status is ever given (context and narrative PIs are not rated)."""
+        return self.polarity is not Polarity.none and not self.narrative
+
+    def due_in(self, period: Period) -> bool:
+        if self.frequency is Frequency.quarterly:
+            return True
+        if self.frequency is Frequency.half_yearly:
+            return period.quarter in (2, 4)
+        return period.quarter == self.due_quarter
+
+    @property
+    def maximum(self) -> Decimal | None:
+        """The best value possible, where the valid range gives one (for 'maintained at maximum')."""
+        lo, hi = self.valid_range
+        if self.polarity is Polarity.higher:
+            return hi
+        if self.polarity is Polarity.lower:
+            return lo
+        return None
+
+
+# Targets and history are rows of CSV files that config_files.py parses and checks field by field;
+# plain frozen dataclasses, not pydantic models, because a large council has thousands of them and
+# pydantic would only repeat those checks (a fifth of loading a 1,000-PI configuration).
+@dataclass(frozen=True, slots=True)
+class Target:
+    pi_ref: str
+    year: FinancialYear
+    annual: Decimal | None
+    profile: tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None] = (None, None, None, None)
+    rationale: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryValue:
+    pi_ref: str
+    period: Period
+    actual: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    text: str | None = None
+
+
+class Config(_Model):
+    """Everything in config/, checked for consistency."""
+
+    framework: Framework
+    pis: dict[str, PI]
+    targets: dict[tuple[str, FinancialYear], Target]
+    history: dict[tuple[str, Period], HistoryValue]
+    hashes: dict[str, str] = {}
+    _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)  # derived views (return specs), computed once per configuration
+
+    def cached(self, key: Any, make: Any) -> Any:
+        """A value derived from this (immutable) configuration, computed once."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def pis_for(self, directorate: str, period: Period, service: str | None = None) -> list[PI]:
+        """The PIs a directorate's return asks for in this period, in library order."""
+        return [pi for pi in self.pis.values() if pi.directorate == directorate and pi.due_in(period) and (service is None or pi.service == service)]
+
+    def target_for(self, pi: PI, period: Period) -> Decimal | None:
+        """This quarter's target: the profiled target if there is one, else the cumulative share or the annual."""
+        t = self.targets.get((pi.ref, period.year))
+        if t is None:
+            return None
+        profiled = t.profile[period.quarter - 1]
+        if profiled is not None:
+            return profiled
+        if t.annual is not None and pi.cumulative and pi.frequency is Frequency.quarterly:
+            # A cumulative PI with no profile is assumed to accrue evenly through the year.
+            return (t.annual * period.quarter / 4).quantize(Decimal(1).scaleb(-pi.decimals))
+        return t.annual
+
+    def annual_target(self, pi: PI, year: FinancialYear) -> Decimal | None:
+        t = self.targets.get((pi.ref, year))
+        return t.annual if t else None
+
+    def tolerance_for(self, pi: PI) -> Decimal:
+        return pi.tolerance if pi.tolerance is not None else self.framework.tolerance
+
+    def committee_pis(self, committee: Committee) -> list[PI]:
+        r = committee.remit
+        return [
+            pi
+            for pi in self.pis.values()
+            if committee.code in pi.committees
+            or pi.ref in r.pis
+            or pi.directorate in r.directorates
+            or (pi.objective is not None and pi.objective in r.objectives)
+        ]

@@ -1,0 +1,292 @@
+"""The master dataset: a SQLite file in the data folder, its schema kept in code as named migrations.
+
+Every figure traces back to one cell of one archived return (``submissions.archive_path``,
+``pi_values.sheet``/``cell``). Decimal values are stored as text, exactly. A return is consolidated
+in one transaction, so the dataset is always either before or after it. One run at a time holds
+the data folder's lock; a second is refused with a message naming the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pmf_pipeline.errors import DatasetError, LockedError
+from pmf_pipeline.master import paths
+from pmf_pipeline.periods import Period
+from pmf_pipeline.returns.findings import ReturnResult
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_submissions_values_history",
+        """
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            directorate TEXT,
+            service TEXT,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            archive_path TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            saved_at TEXT,
+            generated_at TEXT,
+            template_version TEXT,
+            outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+            errors INTEGER NOT NULL,
+            warnings INTEGER NOT NULL,
+            supersedes INTEGER REFERENCES submissions(id),
+            superseded_by INTEGER REFERENCES submissions(id),
+            UNIQUE (period, sha256)
+        );
+        CREATE TABLE findings (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            code TEXT NOT NULL, severity TEXT NOT NULL, sheet TEXT, cell TEXT, pi_ref TEXT, message TEXT NOT NULL
+        );
+        CREATE TABLE pi_values (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            pi_ref TEXT NOT NULL,
+            submission_id INTEGER REFERENCES submissions(id),
+            source TEXT NOT NULL CHECK (source IN ('return', 'history')),
+            actual TEXT, text TEXT, numerator TEXT, denominator TEXT,
+            comment TEXT, evidence TEXT, updated_by TEXT, verified_by TEXT,
+            sheet TEXT, cell TEXT, typed TEXT, normalisation TEXT,
+            has_error INTEGER NOT NULL DEFAULT 0,
+            current INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE UNIQUE INDEX one_current_value ON pi_values (period, pi_ref) WHERE current = 1;
+        CREATE INDEX values_by_submission ON pi_values (submission_id);
+        CREATE INDEX findings_by_submission ON findings (submission_id);
+        """,
+    ),
+]
+
+
+def _dec(v: Decimal | None) -> str | None:
+    return None if v is None else format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
+
+
+def to_decimal(v: str | None) -> Decimal | None:
+    return None if v is None or v == "" else Decimal(v)
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    period: str
+    directorate: str | None
+    file_name: str
+    sha256: str
+    archive_path: str
+    received_at: str
+    saved_at: str | None
+    outcome: str
+    errors: int
+    warnings: int
+    superseded_by: int | None
+    supersedes: int | None
+
+
+class Store:
+    """The master dataset of one data folder."""
+
+    def __init__(self, data_dir: str | Path):
+        self.data_dir = Path(data_dir)
+        self.path = paths.database(self.data_dir)
+        self._actuals: dict[str, dict[str, Decimal | None]] = {}
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except sqlite3.Error as e:
+            raise DatasetError(
+                f"the master dataset {self.path} cannot be opened or written ({e}). Check the data folder is writable and has free space."
+            ) from None
+        except OSError as e:
+            raise DatasetError(f"the data folder {self.data_dir} cannot be used ({e.strerror}). Check it exists, is writable and has free space.") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        done = {r[0] for r in self.db.execute("SELECT name FROM schema_migrations")}
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction():
+                for statement in filter(str.strip, sql.split(";")):
+                    self.db.execute(statement)
+                self.db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, _now()))
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------ history
+
+    def load_history(self, history: dict[tuple[str, Period], Any]) -> int:
+        """Load config/history.csv values as the record of earlier periods (not for periods with returns)."""
+        have = {(r[0], r[1]) for r in self.db.execute("SELECT period, pi_ref FROM pi_values WHERE current = 1")}
+        rows = [(str(p), ref, _dec(h.actual), h.text, _dec(h.numerator), _dec(h.denominator)) for (ref, p), h in history.items() if (str(p), ref) not in have]
+        if rows:
+            self._actuals.clear()
+            with self.transaction():
+                self.db.executemany(
+                    "INSERT INTO pi_values (period, pi_ref, source, actual, text, numerator, denominator) VALUES (?, ?, 'history', ?, ?, ?, ?)", rows
+                )
+        return len(rows)
+
+    # ------------------------------------------------------------ submissions
+
+    def find_submission(self, period: str, sha: str) -> Submission | None:
+        row = self.db.execute("SELECT * FROM submissions WHERE period = ? AND sha256 = ?", (period, sha)).fetchone()
+        return _submission(row) if row else None
+
+    def record(self, result: ReturnResult, period: str, archive_path: str, received_at: str) -> Submission:
+        """Consolidate one return, all or nothing: the submission, its findings, and its values."""
+        self._actuals.pop(period, None)  # this period's figures are about to change
+        with self.transaction():
+            prior = None
+            if result.outcome == "accepted":
+                prior = self.db.execute(
+                    "SELECT id FROM submissions WHERE period = ? AND directorate = ? AND COALESCE(service, '') = ? AND outcome = 'accepted' "
+                    "AND superseded_by IS NULL",
+                    (period, result.directorate, result.service or ""),
+                ).fetchone()
+            cur = self.db.execute(
+                "INSERT INTO submissions (period, directorate, service, file_name, sha256, size, archive_path, received_at, saved_at, generated_at, "
+                "template_version, outcome, errors, warnings, supersedes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    period,
+                    result.directorate,
+                    result.service,
+                    result.file,
+                    result.sha256,
+                    result.size,
+                    archive_path,
+                    received_at,
+                    result.saved_at,
+                    result.generated_at,
+                    result.template_version,
+                    result.outcome,
+                    len(result.errors),
+                    len(result.warnings),
+                    prior[0] if prior else None,
+                ),
+            )
+            sid = cur.lastrowid
+            self.db.executemany(
+                "INSERT INTO findings VALUES (?,?,?,?,?,?,?)",
+                [(sid, f.code, f.severity, f.sheet, f.cell, f.pi_ref, f.message) for f in result.findings],
+            )
+            if result.outcome == "accepted":
+                if prior:
+                    self.db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, prior[0]))
+                refs = [v.pi_ref for v in result.values]
+                self.db.execute(
+                    f"UPDATE pi_values SET current = 0 WHERE period = ? AND current = 1 AND pi_ref IN ({','.join('?' * len(refs))})",
+                    (period, *refs),
+                )
+                self.db.executemany(
+                    "INSERT INTO pi_values (period, pi_ref, submission_id, source, actual, text, numerator, denominator, comment, evidence, "
+                    "updated_by, verified_by, sheet, cell, typed, normalisation, has_error) VALUES (?,?,?,'return',?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            period,
+                            v.pi_ref,
+                            sid,
+                            _dec(v.actual),
+                            v.text,
+                            _dec(v.numerator),
+                            _dec(v.denominator),
+                            v.comment,
+                            v.evidence,
+                            v.updated_by,
+                            v.verified_by,
+                            v.sheet,
+                            v.cell,
+                            v.typed,
+                            v.normalisation,
+                            int(v.has_error),
+                        )
+                        for v in result.values
+                    ],
+                )
+        got = self.db.execute("SELECT * FROM submissions WHERE id = ?", (sid,)).fetchone()
+        return _submission(got)
+
+    def submissions(self, period: str) -> list[Submission]:
+        return [_submission(r) for r in self.db.execute("SELECT * FROM submissions WHERE period = ? ORDER BY id", (period,))]
+
+    def findings(self, submission_id: int) -> list[sqlite3.Row]:
+        return list(self.db.execute("SELECT * FROM findings WHERE submission_id = ? ORDER BY rowid", (submission_id,)))
+
+    def values(self, period: str) -> dict[str, sqlite3.Row]:
+        """The current value of each PI in a period."""
+        return {r["pi_ref"]: r for r in self.db.execute("SELECT * FROM pi_values WHERE period = ? AND current = 1", (period,))}
+
+    def actual(self, ref: str, period: Period) -> Decimal | None:
+        """The current, sound figure of a PI in a period (None if none); a period's figures are read once."""
+        key = str(period)
+        if key not in self._actuals:
+            rows = self.db.execute("SELECT pi_ref, actual FROM pi_values WHERE period = ? AND current = 1 AND has_error = 0", (key,))
+            self._actuals[key] = {r[0]: to_decimal(r[1]) for r in rows}
+        return self._actuals[key].get(ref)
+
+    def snapshot(self) -> list[tuple]:
+        """Every row of every table, for tests and audit comparisons."""
+        out = []
+        for table in ("submissions", "findings", "pi_values"):
+            out += [(table, *tuple(r)) for r in self.db.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+        return out
+
+
+def _submission(row: sqlite3.Row) -> Submission:
+    return Submission(**{k: row[k] for k in Submission.__dataclass_fields__})
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+@contextmanager
+def data_lock(data_dir: str | Path) -> Iterator[None]:
+    """Hold the data folder for one run; refuse a second run with a message naming the first."""
+    folder = Path(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(paths.lock_file(folder), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise DatasetError(f"the data folder {folder} cannot be used ({e.strerror}). Check it exists, is writable and has free space.") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            raise LockedError(f"another pmf run is using {folder} ({holder}). Wait for it to finish, then run this command again.") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({"pid": os.getpid(), "started": _now()}).encode(), 0)
+        yield
+    finally:
+        os.close(fd)

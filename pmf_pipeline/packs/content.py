@@ -1,0 +1,260 @@
+"""What each pack holds, built from the period's results and tested apart from the rendering.
+
+Packs: the corporate overview (every PI), one per scrutiny committee (its remit), and one per
+directorate. Each holds an overall status summary, achievements (met and improved), exceptions
+(off target or declined significantly, with their commentary), the detail grouped by wellbeing
+objective, and data completeness.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pmf_pipeline.config.models import TYPE_SHORT, UNIT_LABELS, Config
+from pmf_pipeline.master.results import PIResult
+from pmf_pipeline.packs.charts import trend_chart
+from pmf_pipeline.periods import Period
+from pmf_pipeline.returns.tracker import ReturnState
+from pmf_pipeline.rules.status import STATUS_LOOKS, TREND_LOOKS, Look, as_reported, rating_looks
+
+
+@dataclass(frozen=True)
+class Row:
+    """One PI as a pack shows it."""
+
+    ref: str
+    title: str
+    type: str
+    unit: str
+    directorate: str
+    target: str
+    actual: str
+    last_year: str
+    status: Look
+    trend: Look
+    rating: Look
+    comment: str
+    chart: str  # inline SVG, built here from numbers only
+    benchmark: str
+    awaiting_correction: bool
+    narrative: bool
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts by rating for one group (an objective, a directorate, or the whole pack)."""
+
+    name: str
+    counts: tuple[tuple[Look, int], ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    counts: tuple[tuple[Look, int], ...]
+    worst: Look | None
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[HeatCell, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Pack:
+    slug: str
+    kind: str  # overview | committee | directorate
+    title: str
+    council: str
+    period: str
+    period_label: str
+    data_as_at: str
+    generated_at: str
+    scheme_looks: tuple[Look, ...]
+    trend_looks: tuple[Look, ...]
+    summary: Summary
+    by_objective: tuple[Summary, ...]
+    by_directorate: tuple[Summary, ...]
+    heatmap: HeatMap | None
+    achievements: tuple[Row, ...]
+    exceptions: tuple[Row, ...]
+    groups: tuple[Group, ...]
+    returns: tuple[ReturnState, ...]
+    no_data: tuple[Row, ...]
+    awaiting: tuple[Row, ...]
+    remit: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    detail_limit: int = 0  # set on a large council's overview, whose per-PI detail is left to the other packs
+
+
+def _fmt(v, decimals: int, unit: str) -> str:  # type: ignore[no-untyped-def]
+    if v is None:
+        return "–"
+    s = f"{as_reported(v, decimals):,}"
+    return f"£{s}" if unit == "currency" else s
+
+
+def make_row(r: PIResult, looks: dict[str, Look], directorates: dict[str, str]) -> Row:
+    pi = r.pi
+    unit = pi.unit.value
+    bench = f"{pi.benchmark.label}: {_fmt(pi.benchmark.value, pi.decimals, unit)}" if pi.benchmark else ""
+    return Row(
+        ref=pi.ref,
+        title=pi.title,
+        type=TYPE_SHORT[pi.type],
+        unit=UNIT_LABELS[pi.unit],
+        directorate=directorates.get(pi.directorate, pi.directorate),
+        target=_fmt(r.target, pi.decimals, unit),
+        actual=(r.text or "–") if pi.narrative else _fmt(r.actual, pi.decimals, unit),
+        last_year=_fmt(r.previous_year_actual, pi.decimals, unit),
+        status=STATUS_LOOKS[r.status],
+        trend=TREND_LOOKS[r.trend],
+        rating=looks[r.rating],
+        comment=r.comment,
+        chart=trend_chart(r.history, r.target, pi.decimals) if not pi.narrative else "",
+        benchmark=bench,
+        awaiting_correction=r.awaiting_correction,
+        narrative=pi.narrative,
+    )
+
+
+def _summary(name: str, results: list[PIResult], looks: dict[str, Look]) -> Summary:
+    c = Counter(r.rating for r in results)
+    return Summary(name, tuple((look, c.get(code, 0)) for code, look in looks.items()), len(results))
+
+
+def _heatmap(config: Config, results: list[PIResult], looks: dict[str, Look]) -> HeatMap:
+    dirs = [d for d in config.framework.directorates if any(r.pi.directorate == d.code for r in results)]
+    order = list(looks)
+    rows = []
+    for o in config.framework.objectives:
+        for aim in o.aims:
+            mine = [r for r in results if r.pi.aim == aim.code]
+            if not mine:
+                continue
+            cells = []
+            for d in dirs:
+                c = Counter(r.rating for r in mine if r.pi.directorate == d.code)
+                counts = tuple((looks[code], c[code]) for code in order if c.get(code))
+                rated = [code for code in order[: len(order) - 2] if c.get(code)]  # the last two are not rated / no data
+                worst = looks[max(rated, key=order.index)] if rated else None
+                cells.append(HeatCell(counts, worst))
+            rows.append((f"{aim.code} {aim.title}", tuple(cells)))
+    return HeatMap(tuple(d.name for d in dirs), tuple(rows))
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def build_pack(
+    kind: str,
+    title: str,
+    results: list[PIResult],
+    config: Config,
+    period: Period,
+    states: list[ReturnState],
+    received: dict[str, str],
+    generated_at: dt.datetime,
+    remit: str = "",
+    made: dict[str, Row] | None = None,
+) -> Pack:
+    """One pack of ``results``; ``made`` holds rows already made for other packs (a PI's row is the same in each)."""
+    fw = config.framework
+    looks = rating_looks(fw.status_scheme.value, fw.labels)
+    directorates = {d.code: d.name for d in fw.directorates}
+    rows = {} if made is None else made
+    for r in results:
+        if r.pi.ref not in rows:
+            rows[r.pi.ref] = make_row(r, looks, directorates)
+    groups = []
+    for o in fw.objectives:
+        mine = tuple(rows[r.pi.ref] for r in results if r.pi.objective == o.code)
+        if mine:
+            groups.append(Group(f"{o.code}: {o.title}", mine))
+    orphan = tuple(rows[r.pi.ref] for r in results if r.pi.objective is None)
+    if orphan:
+        groups.append(Group("Other measures", orphan))
+    by_dir = [
+        _summary(directorates[d], [r for r in results if r.pi.directorate == d], looks) for d in directorates if any(r.pi.directorate == d for r in results)
+    ]
+    by_obj = [
+        _summary(f"{o.code}: {o.title}", [r for r in results if r.pi.objective == o.code], looks)
+        for o in fw.objectives
+        if any(r.pi.objective == o.code for r in results)
+    ]
+    involved = {r.pi.directorate for r in results}
+    latest = max((received[d] for d in involved if d in received), default=None)
+    limit = fw.overview_detail_limit
+    detail_elsewhere = kind == "overview" and limit > 0 and len(results) > limit
+    return Pack(
+        slug=slug(title),
+        kind=kind,
+        title=title,
+        council=fw.council,
+        period=str(period),
+        period_label=period.label,
+        data_as_at=dt.datetime.fromisoformat(latest).strftime("%d %B %Y %H:%M UTC") if latest else "no returns received",
+        generated_at=generated_at.strftime("%d %B %Y %H:%M"),
+        scheme_looks=tuple(looks.values()),
+        trend_looks=tuple(TREND_LOOKS.values()),
+        summary=_summary("All PIs", results, looks),
+        by_objective=tuple(by_obj),
+        by_directorate=tuple(by_dir if kind != "directorate" else []),
+        heatmap=_heatmap(config, results, looks) if kind != "directorate" else None,
+        achievements=tuple(rows[r.pi.ref] for r in results if r.status == "met" and r.trend == "improved"),
+        exceptions=tuple(rows[r.pi.ref] for r in results if r.exception),
+        groups=() if detail_elsewhere else tuple(groups),
+        detail_limit=limit if detail_elsewhere else 0,
+        returns=tuple(s for s in states if s.directorate in involved),
+        no_data=tuple(rows[r.pi.ref] for r in results if r.status == "no_data" and not r.awaiting_correction),
+        awaiting=tuple(rows[r.pi.ref] for r in results if r.awaiting_correction),
+        remit=remit,
+    )
+
+
+def build_packs(
+    config: Config, period: Period, results: list[PIResult], states: list[ReturnState], received: dict[str, str], generated_at: dt.datetime
+) -> list[Pack]:
+    """The corporate overview, a pack per scrutiny committee, and a pack per directorate.
+
+    ``received`` gives, per directorate, when its latest accepted return was taken in (ISO); each
+    pack's 'data as at' is the latest of its own directorates', so a pack whose data did not change
+    is the same pack (and ``pmf quarter`` need not render it again).
+    """
+    fw = config.framework
+    made: dict[str, Row] = {}
+    packs = [build_pack("overview", "Corporate performance overview", results, config, period, states, received, generated_at, made=made)]
+    for c in fw.committees:
+        refs = {pi.ref for pi in config.committee_pis(c)}
+        mine = [r for r in results if r.pi.ref in refs]
+        remit = _remit_text(config, c)
+        packs.append(build_pack("committee", c.name, mine, config, period, states, received, generated_at, remit, made=made))
+    for d in fw.directorates:
+        mine = [r for r in results if r.pi.directorate == d.code]
+        if mine:
+            packs.append(build_pack("directorate", f"{d.name} directorate", mine, config, period, states, received, generated_at, made=made))
+    return packs
+
+
+def _remit_text(config: Config, committee) -> str:  # type: ignore[no-untyped-def]
+    r = committee.remit
+    names = {d.code: d.name for d in config.framework.directorates}
+    objs = {o.code: o.title for o in config.framework.objectives}
+    parts = []
+    if r.directorates:
+        parts.append("directorate" + ("s " if len(r.directorates) > 1 else " ") + ", ".join(names[d] for d in r.directorates))
+    if r.objectives:
+        parts.append("wellbeing objective" + ("s " if len(r.objectives) > 1 else " ") + "; ".join(f"{o} ({objs[o]})" for o in r.objectives))
+    parts.append("and the PIs the PI library assigns to this committee")
+    return "This pack covers " + ", ".join(parts) + "."

@@ -1,0 +1,154 @@
+"""Render packs to self-contained HTML and to PDF (WeasyPrint, A4).
+
+One Jinja environment, autoescaping on, filters registered here. The PDF renderer is given a URL
+fetcher that allows only the project's own template files: nothing in a pack can make it read a
+local file elsewhere or reach the network. The same pack data gives byte-identical HTML.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import functools
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from pmf_pipeline.packs.content import Pack
+
+# The templates ship inside the package (package data), so an installed wheel finds them wherever it runs.
+TEMPLATES = Path(str(resources.files("pmf_pipeline.packs") / "templates"))
+
+
+def css_string(value: object) -> Markup:
+    """A CSS string literal that no text can break out of (quotes, backslashes, '</style>')."""
+    text = str(value)
+    out = "".join(c if c.isalnum() or c in " .,:;()-–'" else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{out}"')
+
+
+def safe_svg(value: str) -> Markup:
+    """Charts are built by ``charts.trend_chart`` from numbers and escaped text only."""
+    return Markup(value)
+
+
+def environment(strict: bool = False) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    env.filters["safe_svg"] = safe_svg
+    return env
+
+
+@functools.cache
+def renderer_digest() -> str:
+    """The templates' bytes and the versions of this tool and of WeasyPrint: what a pack looks like."""
+    from importlib.metadata import version
+
+    from pmf_pipeline import __version__
+
+    h = hashlib.sha256(f"pmf-pipeline {__version__}; weasyprint {version('weasyprint')}".encode())
+    for f in sorted(TEMPLATES.iterdir()):
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def pack_key(pack: Pack) -> str:
+    """Everything a pack's HTML and PDF depend on except the time it was prepared.
+
+    Two packs with the same key differ at most in their 'Prepared' line, so ``pmf quarter`` keeps
+    the files it already has instead of rendering them again. Every field of a pack is a string,
+    number, flag or tuple of them (frozen dataclasses), so its repr is a faithful, stable digest input.
+    """
+    h = hashlib.sha256(renderer_digest().encode())
+    h.update(repr(dataclasses.replace(pack, generated_at="")).encode("utf-8"))
+    return h.hexdigest()
+
+
+def render_html(pack: Pack, env: jinja2.Environment | None = None) -> str:
+    return (env or environment()).get_template("pack.html").render(pack=pack)
+
+
+def _fetcher():  # type: ignore[no-untyped-def]
+    from weasyprint.urls import URLFetcher
+
+    root = TEMPLATES.resolve()
+
+    class TemplatesOnly(URLFetcher):
+        """Fetch only files inside templates/; refuse every other URL (files elsewhere, http, data...)."""
+
+        def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
+            if url.startswith("file://"):
+                from urllib.parse import unquote, urlparse
+
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if path.is_relative_to(root) and path.is_file():
+                    return super().fetch(url, headers)
+            raise ValueError(f"pmf packs may not load {url[:80]!r}")
+
+    return TemplatesOnly()
+
+
+def render_pdf(html: str, out: Path) -> int:
+    """Write the PDF; return its page count."""
+    from weasyprint import HTML
+
+    doc = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=_fetcher()).render()
+    doc.write_pdf(out)
+    return len(doc.pages)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    slug: str
+    title: str
+    html: Path
+    pdf: Path | None
+    pages: int
+
+
+def _render_one(pack: Pack, out_dir: Path, pdf: bool) -> Rendered:
+    html = render_html(pack)
+    html_path = out_dir / f"{pack.period}_{pack.slug}.html"
+    html_path.write_text(html, encoding="utf-8")
+    pages, pdf_path = 0, None
+    if pdf:
+        pdf_path = out_dir / f"{pack.period}_{pack.slug}.pdf"
+        pages = render_pdf(html, pdf_path)
+    return Rendered(pack.slug, pack.title, html_path, pdf_path, pages)
+
+
+def render_packs(
+    packs: list[Pack], out_dir: str | Path, pdf: bool = True, workers: int | None = None, on_progress: Callable[[Rendered], None] | None = None
+) -> list[Rendered]:
+    """Render every pack; PDFs are rendered in parallel worker processes (WeasyPrint is CPU-bound)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    workers = workers or min(len(packs), os.cpu_count() or 1)
+    results: list[Rendered] = []
+    if workers <= 1 or not pdf or len(packs) < 2:
+        for p in packs:
+            results.append(_render_one(p, out, pdf))
+            if on_progress:
+                on_progress(results[-1])
+        return results
+    with cf.ProcessPoolExecutor(max_workers=workers) as ex:
+        futures = [ex.submit(_render_one, p, out, pdf) for p in packs]
+        for f in futures:
+            results.append(f.result())
+            if on_progress:
+                on_progress(results[-1])
+    return results

@@ -1,0 +1,206 @@
+"""Read and validate untrusted workbooks in worker processes with memory and time limits.
+
+A parser that crashes, loops or swallows memory on a hostile file takes down only its worker;
+the file is reported as rejected and the run goes on. Work is streamed through a small window of
+files in flight, so memory stays flat however many files a run holds (8,000 returns in a
+national collection), and results come back in the order the files were given.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures as cf
+import os
+import resource
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pmf_pipeline.config.models import Config
+from pmf_pipeline.errors import WorkbookError
+from pmf_pipeline.periods import Period
+from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
+from pmf_pipeline.workbook.container import MAX_FILE_BYTES
+from pmf_pipeline.workbook.reader import RawReturn, read_return
+
+MEMORY_LIMIT = 1536 * 1024 * 1024  # per worker: ample for a return, fatal for a bomb
+TIME_LIMIT = 60.0  # seconds per file
+WINDOW = 8  # files in flight per worker
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What a worker needs to validate returns: the period's configuration and earlier figures.
+
+    ``previous`` holds the figures of the quarters a return is compared with (the previous quarter
+    and the same quarter last year), keyed by (PI reference, period text); None means validate
+    against the configuration's history only.
+    """
+
+    config: Config
+    period: Period | None
+    previous: dict[tuple[str, str], Decimal | None] | None = None
+
+
+_CHECKS: Checks | None = None
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker whose parent is killed (even by SIGKILL) is ended too, never left behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _init_worker(checks: Checks | None) -> None:
+    import faulthandler
+
+    global _CHECKS
+    faulthandler.disable()  # a crash is reported as one rejected file, not a stack dump
+    _die_with_parent()
+    _CHECKS = checks
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    except (ValueError, OSError):  # pragma: no cover - platform without the limit
+        pass
+
+
+def _read(data: bytes, file: str) -> RawReturn | WorkbookError:
+    try:
+        return read_return(data, file)
+    except WorkbookError as e:
+        return e
+    except MemoryError:
+        return WorkbookError(
+            "reading the workbook needed far more memory than any return; it may be damaged or hostile, so it was not read. "
+            "Please ask the sender to send the return they were sent."
+        )
+
+
+def _validate(data: bytes | None, file: str) -> ReturnResult:
+    """Read (from the bytes, or the file when none are given) and validate, in a worker."""
+    from pmf_pipeline.master.earlier import history_lookup
+    from pmf_pipeline.returns.validate import validate_raw
+
+    assert _CHECKS is not None
+    if data is None:
+        try:
+            with open(file, "rb") as f:
+                data = f.read(MAX_FILE_BYTES + 1)  # past the cap is enough to say it is too big
+        except OSError as e:
+            return ReturnResult(file=file, sha256="", findings=[Finding("unreadable", ERROR, f"the file cannot be opened ({e.strerror})", file)])
+    checks = _CHECKS
+    if checks.previous is None:
+        previous = history_lookup(checks.config)
+    else:
+        known = checks.previous
+
+        def previous(ref: str, p: Period) -> Decimal | None:
+            return known.get((ref, str(p)))
+
+    return validate_raw(_read(data, file), data, file, checks.config, checks.period, previous)
+
+
+def _failure(why: str) -> WorkbookError:
+    return WorkbookError(
+        f"reading the workbook {why}; it may be damaged or hostile, so it was not read. Please ask the sender to send the return they were sent."
+    )
+
+
+def run_isolated(
+    tasks: Iterable[tuple[bytes | None, str]],
+    fn: Callable[[bytes | None, str], Any],
+    on_failure: Callable[[bytes | None, str, WorkbookError], Any],
+    checks: Checks | None = None,
+    workers: int | None = None,
+    time_limit: float = TIME_LIMIT,
+) -> Iterator[Any]:
+    """Run ``fn(data, name)`` for each task in limited workers; yield results in order.
+
+    A task whose worker crashes or overruns ``time_limit`` yields ``on_failure(data, name, error)``.
+    """
+    pending = iter(tasks)
+    workers = max(1, workers or os.cpu_count() or 1)
+    retry: collections.deque[tuple[bytes | None, str]] = collections.deque()
+    while True:
+        with cf.ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(checks,)) as ex:
+            flight: collections.deque[tuple[tuple[bytes | None, str], cf.Future[Any]]] = collections.deque()
+            broken = False
+
+            def fill(flight: collections.deque[tuple[tuple[bytes | None, str], cf.Future[Any]]], ex: cf.ProcessPoolExecutor) -> None:
+                while len(flight) < workers * WINDOW:
+                    task = retry.popleft() if retry else next(pending, None)
+                    if task is None:
+                        return
+                    flight.append((task, ex.submit(fn, *task)))
+
+            fill(flight, ex)
+            while flight:
+                task, fut = flight[0]
+                try:
+                    result = fut.result(timeout=time_limit)
+                except cf.TimeoutError:
+                    flight.popleft()
+                    yield on_failure(*task, _failure(f"took longer than {time_limit:.0f} seconds"))
+                    _kill(ex)
+                    broken = True
+                    break
+                except BrokenProcessPool:
+                    # A worker died (a crash in the parser, or the memory limit). Each file that was in
+                    # flight is tried again alone, so only the one that kills its reader is rejected.
+                    for t, _ in flight:
+                        yield _alone(t, fn, on_failure, checks, time_limit)
+                    flight.clear()
+                    broken = True
+                    break
+                flight.popleft()
+                yield result
+                fill(flight, ex)
+            if broken:
+                retry.extend(t for t, _ in flight)
+                continue
+            return
+
+
+def _alone(
+    task: tuple[bytes | None, str], fn: Callable[[bytes | None, str], Any], on_failure: Callable[..., Any], checks: Checks | None, time_limit: float
+) -> Any:
+    with cf.ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(checks,)) as ex:
+        fut = ex.submit(fn, *task)
+        try:
+            return fut.result(timeout=time_limit)
+        except cf.TimeoutError:
+            _kill(ex)
+            return on_failure(*task, _failure(f"took longer than {time_limit:.0f} seconds"))
+        except BrokenProcessPool:
+            return on_failure(*task, _failure("made the reader fail (it ran out of memory or crashed)"))
+
+
+def _kill(ex: cf.ProcessPoolExecutor) -> None:
+    for p in list(getattr(ex, "_processes", {}).values()):
+        p.kill()
+
+
+def read_isolated(items: Iterable[tuple[bytes, str]], workers: int | None = None, time_limit: float = TIME_LIMIT) -> Iterator[RawReturn | WorkbookError]:
+    """Just read each (bytes, name) in a limited worker; a failed read yields the WorkbookError."""
+    return run_isolated(items, _read, lambda data, file, error: error, workers=workers, time_limit=time_limit)  # type: ignore[arg-type]
+
+
+def validate_isolated(
+    tasks: Iterable[tuple[bytes | None, str]], checks: Checks, workers: int | None = None, time_limit: float = TIME_LIMIT
+) -> Iterator[ReturnResult]:
+    """Read and validate each (bytes or None, name) in limited workers; results in order."""
+
+    def failed(data: bytes | None, file: str, error: WorkbookError) -> ReturnResult:
+        import hashlib
+
+        digest = hashlib.sha256(data).hexdigest() if data is not None else ""
+        return ReturnResult(file=file, sha256=digest, size=len(data or b""), findings=[Finding("unreadable", ERROR, str(error), file)])
+
+    return run_isolated(tasks, _validate, failed, checks=checks, workers=workers, time_limit=time_limit)

@@ -1,0 +1,406 @@
+"""Validate a return against the PI definitions and the framework.
+
+``identify`` decides whether a file is a usable return for the period (file-level problems reject
+it); ``check_rows`` runs the checks on each PI and returns findings and the values to consolidate.
+Each check is a small piece with a stable code (``findings.RULES``). Nothing here writes anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from pmf_pipeline.config.models import Config
+from pmf_pipeline.errors import WorkbookError
+from pmf_pipeline.master.earlier import Previous, history_lookup
+from pmf_pipeline.periods import Period
+from pmf_pipeline.returns.findings import ERROR, WARNING, Finding, ReturnResult, ValueRecord
+from pmf_pipeline.rules.numbers import Parsed, clean_text, parse_number
+from pmf_pipeline.rules.status import DECLINED_SIG, OFF, as_reported, rate, trend
+from pmf_pipeline.workbook import layout
+from pmf_pipeline.workbook.reader import RawReturn, RawRow, read_return, sha256
+from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec, canonical
+
+SHEET = layout.RETURN_SHEET
+
+
+def validate_bytes(data: bytes, file: str, config: Config, period: Period | None, previous: Previous | None = None) -> ReturnResult:
+    """Read and validate one file; never raises for a bad file (the result says what is wrong)."""
+    try:
+        raw: RawReturn | WorkbookError = read_return(data, file)
+    except WorkbookError as e:
+        raw = e
+    return validate_raw(raw, data, file, config, period, previous or history_lookup(config))
+
+
+def validate_raw(raw: RawReturn | WorkbookError, data: bytes, file: str, config: Config, period: Period | None, previous: Previous) -> ReturnResult:
+    """Validate what the reader made of a file (or the reason it could not read it)."""
+    result = ReturnResult(file=file, sha256=sha256(data), size=len(data))
+    if isinstance(raw, WorkbookError):
+        result.findings.append(Finding("unreadable", ERROR, str(raw), file))
+        return result
+    spec = identify(raw, config, period, result)
+    if spec is not None:
+        result.outcome = "accepted"
+        check_rows(raw, spec, config, result, previous)
+    return result
+
+
+def _reject(result: ReturnResult, code: str, message: str) -> None:
+    result.findings.append(Finding(code, ERROR, message, result.file, layout.META_SHEET if code != "unreadable" else None))
+
+
+def identify(raw: RawReturn, config: Config, period: Period | None, result: ReturnResult) -> ReturnSpec | None:
+    """Which return this is, from its hidden metadata; None (with a finding) if it cannot be taken."""
+    meta = raw.metadata
+    result.saved_at, result.generated_at = raw.saved_at, meta.get("generated_at")
+    result.template_version = meta.get("template_version")
+    if not meta.get("tool", "").startswith("pmf-pipeline"):
+        _reject(result, "not_a_return", "this workbook was not produced by pmf-pipeline; please send the return workbook you were sent.")
+        return None
+    try:
+        version = int(float(meta.get("template_version", "")))
+    except ValueError:
+        version = -1
+    if version > TEMPLATE_VERSION or version < 1:
+        _reject(
+            result,
+            "unknown_template",
+            f"the return's template (version {meta.get('template_version')}) is not one this tool knows; "
+            "please send the return workbook issued for this period.",
+        )
+        return None
+    if version < TEMPLATE_VERSION:
+        _reject(result, "outdated_template", f"the return uses an outdated template (version {version}); please fill in the workbook issued for this period.")
+        return None
+    if meta.get("council") != config.framework.council:
+        _reject(result, "wrong_council", f"this return is for {meta.get('council')!r}, not {config.framework.council}.")
+        return None
+    try:
+        file_period = Period.parse(meta.get("period", ""))
+    except Exception:
+        _reject(result, "not_a_return", "the return's period cannot be read; please send the return workbook you were sent.")
+        return None
+    result.period = str(file_period)
+    directorate = meta.get("directorate", "")
+    result.directorate = directorate
+    result.service = meta.get("service") or None
+    if period is not None and file_period != period:
+        _reject(
+            result,
+            "wrong_period",
+            f"this is the return for {file_period.short_label}, not {period.short_label}. "
+            f"If it is a late return for {file_period.short_label}, ingest it with --period {file_period}.",
+        )
+        return None
+    codes = {d.code for d in config.framework.directorates}
+    if directorate not in codes:
+        _reject(result, "wrong_directorate", f"this return is for directorate {directorate!r}, which is not in the framework ({', '.join(sorted(codes))}).")
+        return None
+    spec = build_spec(config, file_period, directorate, result.service)
+    if meta.get("fingerprint") != spec.fingerprint:
+        sent = {ref for ref, _ in json.loads(meta.get("rows") or "[]")} if meta.get("rows", "").startswith("[") else set()
+        if sent == {r.pi.ref for r in spec.rows}:
+            why = "its targets or definitions differ from those now in force for this period"
+        else:
+            why = "its list of PIs differs from the one in force for this period"
+        _reject(
+            result,
+            "outdated_template",
+            f"this return was generated on {meta.get('generated_at', '?')[:10]} from a different version of the PI "
+            f"library or targets: {why}. Please copy the figures into the workbook issued for {file_period.short_label}.",
+        )
+        return None
+    return spec
+
+
+def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnResult, previous: Previous) -> None:
+    file = result.file
+    add = result.findings.append
+    expected = [c.label for c in layout.COLUMNS]
+    if list(raw.header[: len(expected)]) != expected:
+        add(
+            Finding(
+                "header_altered",
+                ERROR,
+                "the column headings of the Return sheet have been changed (columns added, removed or renamed); "
+                "please put the figures into the workbook as sent.",
+                file,
+                SHEET,
+                f"A{layout.HEADER_ROW}",
+            )
+        )
+        result.outcome = "rejected"
+        return
+    found = [r for r in raw.rows if r.ref]
+    counts = Counter(r.ref for r in found)
+    spec_refs = [r.pi.ref for r in spec.rows]
+    asked = set(spec_refs)
+    for r in raw.rows:
+        if not r.ref:
+            add(
+                Finding(
+                    "rows_changed",
+                    ERROR,
+                    f"row {r.row} has figures but no PI reference: rows must not be added. Move the figures to the PI's own row.",
+                    file,
+                    SHEET,
+                    layout.cell("ref", r.row),
+                )
+            )
+    for ref, n in counts.items():
+        if n > 1:
+            add(Finding("rows_changed", ERROR, f"{ref} appears {n} times: keep only its own row and delete the copies.", file, SHEET, None, ref))
+        if ref not in asked:
+            row = next(r.row for r in found if r.ref == ref)
+            pi = config.pis.get(ref)
+            if pi is not None and not pi.due_in(spec.period):
+                when = f"Q{pi.due_quarter}" if pi.frequency.value == "annual" else "Q2 and Q4"
+                add(
+                    Finding(
+                        "not_due",
+                        ERROR,
+                        f"{ref} is reported in {when}, not in {spec.period.short_label}: remove this row and report it in the {when} return.",
+                        file,
+                        SHEET,
+                        layout.cell("ref", row),
+                        ref,
+                    )
+                )
+            else:
+                add(
+                    Finding(
+                        "rows_changed",
+                        ERROR,
+                        f"row {row} ({ref}) was added: this return does not ask for {ref}. Remove the row.",
+                        file,
+                        SHEET,
+                        layout.cell("ref", row),
+                        ref,
+                    )
+                )
+    missing = [ref for ref in spec_refs if ref not in counts]
+    for ref in missing:
+        add(
+            Finding(
+                "rows_changed", ERROR, f"the row for {ref} was deleted: every PI sent must come back. Please use the workbook as sent.", file, SHEET, None, ref
+            )
+        )
+    order = [r.ref for r in found if r.ref in asked and counts[r.ref] == 1]
+    present = set(order)
+    if order != [ref for ref in spec_refs if ref in present]:
+        add(
+            Finding(
+                "rows_changed",
+                ERROR,
+                "the rows have been re-ordered or sorted; each figure was still read from its own PI's row, "
+                "but please send the workbook back in its original order.",
+                file,
+                SHEET,
+            )
+        )
+    by_ref = {r.ref: r for r in found if counts[r.ref] == 1}
+    for row_spec in spec.rows:
+        raw_row = by_ref.get(row_spec.pi.ref)
+        if raw_row is not None:
+            result.values.append(_check_row(raw_row, row_spec, config, raw, result, previous, spec.period))
+
+
+def _finding(result: ReturnResult, code: str, severity: str, message: str, row: int | None, key: str | None, ref: str) -> None:
+    cell = layout.cell(key, row) if row is not None and key is not None else None
+    result.findings.append(Finding(code, severity, message, result.file, SHEET, cell, ref))
+
+
+def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawReturn, result: ReturnResult, previous: Previous, period: Period) -> ValueRecord:
+    pi, r, v = row_spec.pi, raw_row.row, raw_row.values
+    ref = pi.ref
+    n_before = len(result.findings)  # this row's findings are those appended from here on
+
+    def row_has_error() -> bool:
+        return any(f.severity == ERROR for f in result.findings[n_before:])
+
+    def err(code: str, key: str | None, message: str) -> None:
+        _finding(result, code, ERROR, message, r, key, ref)
+
+    def warn(code: str, key: str | None, message: str) -> None:
+        _finding(result, code, WARNING, message, r, key, ref)
+
+    raw_locked = row_spec.raw_locked
+    for key, want in row_spec.canonical_locked.items():
+        got, expected = v.get(key), raw_locked[key]
+        if (got == expected and type(got) is type(expected)) or canonical(got) == want:
+            continue
+        label = layout.BY_KEY[key].label
+        err(
+            "locked_altered",
+            key,
+            f"the pre-filled '{label}' of {ref} was changed from '{want}' to '{canonical(got)}'. "
+            "The pre-filled columns must stay as sent; put the original back (the figures were still read).",
+        )
+    for key in ("actual", "numerator", "denominator") if raw.errors else ():
+        address = layout.cell(key, r)
+        if address in raw.errors:
+            err(
+                "excel_error",
+                key,
+                f"the {layout.BY_KEY[key].label} of {ref} shows the spreadsheet error {raw.errors[address]}; "
+                "check the figures it is worked out from (a zero denominator gives #DIV/0!).",
+            )
+    comment, evidence = clean_text(v.get("comment")), clean_text(v.get("evidence"))
+    record: dict[str, Any] = dict(
+        pi_ref=ref,
+        comment=comment,
+        evidence=evidence,
+        updated_by=clean_text(v.get("updated_by")),
+        verified_by=clean_text(v.get("verified_by")),
+        sheet=SHEET,
+        cell=layout.cell("actual", r),
+    )
+    if pi.narrative:
+        text = clean_text(v.get("actual"))
+        if not text:
+            err("value_missing", "actual", f"{ref} asks for a short account of progress in the Actual cell; it is blank.")
+        return ValueRecord(actual=None, text=text or None, typed=text, has_error=row_has_error(), **record)
+    value, parsed, num, den = _value(row_spec, v, r, raw, err, warn)
+    if value is None and not any(f.pi_ref == ref and f.severity == ERROR and f.code != "locked_altered" for f in result.findings[n_before:]):
+        if comment:
+            warn("value_missing", "actual", f"{ref} has no figure this quarter; the comment explains why, and it will be reported as 'no data'.")
+        elif pi.calculation is not None:
+            err("value_missing", "numerator", f"{ref} has no figure. Type the numerator and denominator, or type n/a and say why in the Comment.")
+        else:
+            err("value_missing", "actual", f"{ref} has no figure. Type this quarter's figure, or type n/a and say why in the Comment.")
+    if value is not None:
+        _judge(value, row_spec, config, period, previous, err, warn, comment, evidence, record)
+    return ValueRecord(
+        actual=value,
+        numerator=num,
+        denominator=den,
+        typed=parsed.typed if parsed else "",
+        normalisation=parsed.note if parsed else None,
+        has_error=row_has_error(),
+        **record,
+    )
+
+
+def _value(row_spec: RowSpec, v: dict, r: int, raw: RawReturn, err, warn):  # type: ignore[no-untyped-def]
+    """The figure to use, from the Actual cell or the numerator and denominator."""
+    pi = row_spec.pi
+    pct = pi.unit.value == "percentage"
+    actual = parse_number(v.get("actual"), pct)
+    if layout.cell("actual", r) in raw.errors:
+        actual = Parsed(None, raw.errors[layout.cell("actual", r)], missing=True)
+    if actual.problem:
+        err("not_a_number", "actual", f"the Actual of {pi.ref} is not a number: {actual.problem}. Type the figure as a plain number.")
+    if pi.calculation is None:
+        return actual.value, actual, None, None
+    n, d = parse_number(v.get("numerator")), parse_number(v.get("denominator"))
+    for key, p in (("numerator", n), ("denominator", d)):
+        if p.problem:
+            err("not_a_number", key, f"the {key} of {pi.ref} is not a number: {p.problem}.")
+    if n.value is None and d.value is None:
+        if actual.value is not None and not n.problem and not d.problem:
+            err(
+                "calculation_incomplete",
+                "numerator",
+                f"{pi.ref} is worked out from a numerator ({pi.calculation.numerator}) and a denominator "
+                f"({pi.calculation.denominator}): type both, not just the Actual.",
+            )
+        return None, actual, None, None
+    if n.value is None or d.value is None:
+        if not n.problem and not d.problem:
+            which = "numerator" if n.value is None else "denominator"
+            err("calculation_incomplete", which, f"{pi.ref} has a {'denominator' if which == 'numerator' else 'numerator'} but no {which}: type both.")
+        return None, actual, n.value, d.value
+    if d.value == 0:
+        err(
+            "denominator_zero",
+            "denominator",
+            f"the denominator of {pi.ref} is 0, so no figure can be worked out. If there were none this quarter, "
+            "leave both blank or type n/a, and say so in the Comment.",
+        )
+        return None, actual, n.value, d.value
+    hi = pi.valid_range[1]
+    if pi.calculation.multiplier == 100 and hi is not None and hi <= 100 and n.value > d.value:
+        err(
+            "numerator_exceeds_denominator",
+            "numerator",
+            f"the numerator of {pi.ref} ({n.value:,}) is larger than its denominator ({d.value:,}), "
+            "which is impossible for this percentage; check which is which.",
+        )
+        return None, actual, n.value, d.value
+    computed = n.value / d.value * pi.calculation.multiplier
+    if actual.value is not None and as_reported(actual.value, pi.decimals) != as_reported(computed, pi.decimals):
+        err(
+            "actual_disagrees",
+            "actual",
+            f"the Actual of {pi.ref} ({actual.typed}) disagrees with its numerator and denominator, which give "
+            f"{as_reported(computed, pi.decimals)}. Clear the Actual cell (it is worked out for you) or correct the figures.",
+        )
+    note = "worked out from numerator and denominator"
+    if n.note or d.note:
+        note += "; " + "; ".join(x for x in (n.note, d.note) if x)
+    return computed, Parsed(computed, f"{n.typed} / {d.typed}", note), n.value, d.value
+
+
+def _judge(
+    value: Decimal,
+    row_spec: RowSpec,
+    config: Config,
+    period: Period,
+    previous: Previous,
+    err: Callable[[str, str | None, str], None],
+    warn: Callable[[str, str | None, str], None],
+    comment: str,
+    evidence: str,
+    record: dict[str, Any],
+) -> None:
+    """Range, status, comment, evidence, names, and comparisons with earlier figures."""
+    pi = row_spec.pi
+    lo, hi = pi.valid_range
+    shown = as_reported(value, pi.decimals)
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        err(
+            "out_of_range",
+            "actual",
+            f"{pi.ref} is {shown}, outside its valid range of {lo if lo is not None else 'any'} to "
+            f"{hi if hi is not None else 'any'}. Check the figure{' (type 85 for 85%)' if pi.unit.value == 'percentage' else ''}.",
+        )
+        return
+    if pi.unit.value == "percentage" and 0 < value < 1 and row_spec.target is not None and row_spec.target >= 5:
+        warn("percent_as_fraction", "actual", f"{pi.ref} is {value}: if you meant {value * 100:g}%, type {value * 100:g}.")
+    bands = row_spec.bands  # the same thresholds status.rate would work out, made once per row of the template
+    status = bands.rate(shown) if bands is not None else rate(value, row_spec.target, pi.polarity.value, pi.decimals, row_spec.tolerance)
+    tr = trend(value, row_spec.last_year, pi.polarity.value, pi.decimals, pi.maximum)
+    if not comment and (status == OFF or tr == DECLINED_SIG):
+        why = f"off target ({shown} against {row_spec.target})" if status == OFF else f"10% or more worse than last year ({shown} against {row_spec.last_year})"
+        err("comment_required", "comment", f"{pi.ref} is {why}: please add a comment saying why, and what is being done.")
+    if pi.evidence_required and not evidence:
+        err("evidence_missing", "evidence", f"{pi.ref} needs a working-papers reference in the Evidence ref column, so audit can trace the figure.")
+    if not record["updated_by"]:
+        warn("updater_missing", "updated_by", f"{pi.ref} does not say who updated it: type a name in 'Updated by'.")
+    if not record["verified_by"]:
+        warn("verifier_missing", "verified_by", f"{pi.ref} does not say who verified it: the PI owner's name goes in 'Verified by'.")
+    threshold = config.framework.swing_warning
+    last_q = previous(pi.ref, period.previous()) if period.quarter > 1 or not pi.cumulative else None
+    comparisons = [("the same quarter last year", row_spec.last_year)]
+    if not pi.cumulative and pi.frequency.value == "quarterly":
+        comparisons.insert(0, ("last quarter", last_q))
+    for label, before in comparisons:
+        if before is not None and before != 0 and abs(value - before) / abs(before) > threshold:
+            warn(
+                "suspicious_swing",
+                "actual",
+                f"{pi.ref} moved from {as_reported(before, pi.decimals)} ({label}) to {shown}, a change of "
+                f"{abs(value - before) / abs(before) * 100:.0f}%. Please check the figure and explain the change in the Comment.",
+            )
+            break
+    if pi.cumulative and period.quarter > 1 and last_q is not None and value < last_q:
+        warn(
+            "cumulative_fell",
+            "actual",
+            f"{pi.ref} is a year-to-date figure but is lower ({shown}) than last quarter's "
+            f"({as_reported(last_q, pi.decimals)}). Check that this is the year-to-date total.",
+        )

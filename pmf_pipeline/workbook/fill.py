@@ -1,0 +1,69 @@
+"""Fill a generated return as an updater would: used for the sample returns, tests and benchmarks.
+
+It opens the workbook that ``pmf generate`` wrote and types into the input cells only, through the
+layout module, so a filled return is exactly what comes back from a real updater's Excel (less the
+cached formula results, which Excel or LibreOffice add on saving).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from pmf_pipeline.rules.text import put
+from pmf_pipeline.workbook import layout
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What an updater types for one PI. Any field left None is left as it is."""
+
+    actual: object = None
+    numerator: object = None
+    denominator: object = None
+    comment: str | None = None
+    evidence: str | None = None
+    updated_by: str | None = None
+    verified_by: str | None = None
+
+
+def fill_return(path: str | Path, entries: dict[str, Entry], out: str | Path | None = None, saved_at: dt.datetime | None = None) -> Path:
+    """Type ``entries`` (by PI reference) into the return at ``path``; save to ``out`` (default: in place).
+
+    ``saved_at`` sets the time the workbook records as last saved (as Excel does on saving).
+    """
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.RETURN_SHEET]
+    ref_col = layout.col_index("ref") + 1
+    row = layout.FIRST_ROW
+    while ws.cell(row=row, column=ref_col).value:
+        ref = ws.cell(row=row, column=ref_col).value
+        entry = entries.get(ref)
+        if entry is not None:
+            for key in ("numerator", "denominator", "actual", "comment", "evidence", "updated_by", "verified_by"):
+                value = getattr(entry, key)
+                if value is not None:
+                    put(ws[layout.cell(key, row)], value)  # as typed, never a formula
+        row += 1
+    target = Path(out) if out else Path(path)
+    wb.save(target)
+    if saved_at is not None:
+        _set_saved_at(target, saved_at)
+    return target
+
+
+def _set_saved_at(path: Path, when: dt.datetime) -> None:
+    """openpyxl stamps 'now' as the last-saved time; put the time the updater saved it instead."""
+    with zipfile.ZipFile(path) as zf:
+        parts = [(info, zf.read(info)) for info in zf.infolist()]
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, blob in parts:
+            if info.filename == "docProps/core.xml":
+                blob = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", blob)
+            zf.writestr(info, blob)

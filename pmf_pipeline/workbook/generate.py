@@ -1,0 +1,348 @@
+"""Write the pre-populated updater workbooks that go out each quarter (``pmf generate``).
+
+Workbooks are written with XlsxWriter (fast, write-only; about 10x quicker than openpyxl for
+these files), through the layout module. Only input cells are unlocked and every sheet is
+protected; the identification sheet is very hidden (Excel's menus cannot unhide it). XlsxWriter
+cannot lock the workbook's structure; adding or renaming sheets is caught when the return comes
+back instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from pmf_pipeline import __version__
+from pmf_pipeline.config.models import Config, Unit
+from pmf_pipeline.periods import Period
+from pmf_pipeline.rules.status import STATUS_LOOKS
+from pmf_pipeline.workbook import layout
+from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec
+
+LIVE_LABELS = {
+    "met": f"{STATUS_LOOKS['met'].symbol} Met",
+    "within_tolerance": f"{STATUS_LOOKS['within_tolerance'].symbol} Within tolerance",
+    "off_target": f"{STATUS_LOOKS['off_target'].symbol} Off target",
+    "check_value": "? Check the value",
+}
+_NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00", 3: "#,##0.000", 4: "#,##0.0000"}
+
+
+@dataclass(frozen=True)
+class Generated:
+    path: Path
+    directorate: str
+    service: str | None
+    pis: int
+
+
+def workbook_name(spec: ReturnSpec) -> str:
+    """A file name a coordinator recognises: period, directorate (and service), 'return'."""
+    who = spec.directorate_name + (f" - {spec.service_name}" if spec.service_name else "")
+    safe = re.sub(r"[^A-Za-z0-9 ,&()-]+", "", who).strip().replace(" ", "_")
+    return f"{spec.period}_{spec.directorate}{'-' + spec.service if spec.service else ''}_{safe}_return.xlsx"
+
+
+def specs_for(config: Config, period: Period, by_service: bool = False, directorates: list[str] | None = None) -> list[ReturnSpec]:
+    out = []
+    for d in config.framework.directorates:
+        if directorates and d.code not in directorates:
+            continue
+        for service in [s.code for s in d.services] if by_service else [None]:
+            spec = build_spec(config, period, d.code, service)
+            if spec.rows:
+                out.append(spec)
+    return out
+
+
+def generate(
+    config: Config,
+    period: Period,
+    out_dir: str | Path,
+    by_service: bool = False,
+    directorates: list[str] | None = None,
+    generated_at: dt.datetime | None = None,
+    on_progress: Callable[[Generated], None] | None = None,
+) -> list[Generated]:
+    """Write one updater workbook per directorate (or per service) for ``period`` into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    done = []
+    for spec in specs_for(config, period, by_service, directorates):
+        path = out / workbook_name(spec)
+        write_workbook(spec, path, when, config.framework.sheet_password)
+        g = Generated(path, spec.directorate, spec.service, len(spec.rows))
+        done.append(g)
+        if on_progress:
+            on_progress(g)
+    return done
+
+
+class _Formats:
+    """The workbook's cell formats, made once."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        base = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#999999"}
+        self.wb = wb
+        self.base = base
+        self.cache: dict[tuple[Any, ...], Any] = {}
+        self.header = wb.add_format({**base, "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864", "valign": "vcenter"})
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.cf_fill = {
+            k: wb.add_format({"bg_color": c, "bold": True}) for k, c in (("off_target", "#F4B6B0"), ("within_tolerance", "#FFE08A"), ("met", "#B7E1B0"))
+        }
+        self.cf_check = wb.add_format({"bg_color": "#F4B6B0", "bold": True, "font_color": "#9C0006"})
+
+    def get(self, number_format: str | None = None, unlocked: bool = False, fill: str | None = None) -> Any:
+        key = (number_format, unlocked, fill)
+        if key not in self.cache:
+            props: dict[str, Any] = dict(self.base)
+            if number_format:
+                props["num_format"] = number_format
+            if unlocked:
+                props["locked"] = False
+            if fill:
+                props["bg_color"] = fill
+            self.cache[key] = self.wb.add_format(props)
+        return self.cache[key]
+
+
+INPUT_FILL, NA_FILL = "#FFF9E5", "#D9D9D9"
+
+
+class _ClassicFormulas(Worksheet):  # type: ignore[misc]
+    """A worksheet whose formulas use only classic functions (IF, ROUND, ISNUMBER, AND, OR, LEN, TRIM, LEFT).
+
+    XlsxWriter runs about 30 regular expressions over every formula to prefix dynamic-array
+    functions with _xlfn; none can occur in ours, and skipping them makes generation about a
+    quarter faster. tests/test_generate.py reads the formulas back and recalculates them in LibreOffice.
+    """
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula[1:] if formula.startswith("=") else formula
+
+
+def write_workbook(spec: ReturnSpec, path: Path, generated_at: dt.datetime, password: str | None = None) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False, "in_memory": True})
+    naive = generated_at.replace(tzinfo=None)
+    wb.set_properties({"title": f"{spec.name}: {spec.period.label}", "company": spec.council, "created": naive})
+    formats = _Formats(wb)
+    _instructions(wb.add_worksheet(layout.INSTRUCTIONS_SHEET), spec, wb)
+    _return_sheet(wb.add_worksheet(layout.RETURN_SHEET, worksheet_class=_ClassicFormulas), spec, formats, password)
+    _metadata(wb.add_worksheet(layout.META_SHEET), spec, generated_at)
+    wb.worksheets()[0].activate()
+    wb.close()
+    tmp.replace(path)
+
+
+def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook) -> None:
+    ws.hide_gridlines(2)
+    ws.set_column(0, 0, 110, wb.add_format({"text_wrap": True, "valign": "top"}))
+    tol = sorted({f"{r.tolerance * 100:g}%" for r in spec.rows})
+    h1 = wb.add_format({"bold": True, "font_size": 16, "text_wrap": True})
+    h2 = wb.add_format({"bold": True, "font_size": 14, "text_wrap": True})
+    h3 = wb.add_format({"bold": True, "font_size": 12, "text_wrap": True})
+    deadline = wb.add_format({"bold": True, "font_size": 12, "font_color": "#9C0006", "text_wrap": True})
+    plain = wb.add_format({"text_wrap": True, "valign": "top"})
+    lines: list[tuple[str, Any]] = [
+        (spec.council, h1),
+        (f"Quarterly performance return: {spec.name}", h2),
+        (f"Period: {spec.period.label}", plain),
+        (f"Please return by: {spec.deadline}", deadline),
+        ("", plain),
+        ("Who this is for", h3),
+        (f"The updaters of {spec.name}, and the PI owners who verify their figures ({len(spec.rows)} PIs are due this period).", plain),
+        ("", plain),
+        ("What to fill in (on the 'Return' sheet, in the pale yellow cells)", h3),
+        ("1. Actual: this quarter's figure, as a plain number (85 for 85%; no units needed). Cumulative PIs are reported year to date.", plain),
+        ("2. Numerator and Denominator: where the PI is calculated, type these two instead; the Actual is then worked out for you.", plain),
+        ("3. Comment: what the figure means. Required for every PI shown as off target or 10% or more worse than last year.", plain),
+        ("4. Evidence ref: the working-papers reference (where the PI asks for one), so audit can trace the figure.", plain),
+        ("5. Updated by and Verified by: the updater's and the PI owner's names.", plain),
+        ("If you have no figure yet, leave the cell blank or type n/a and say why in the Comment. Never type 0 for 'no data'.", plain),
+        ("", plain),
+        ("What happens to off-target PIs", h3),
+        (
+            f"The Status column shows, as you type, how the PI will be reported: {LIVE_LABELS['met']} (on or better than target), "
+            f"{LIVE_LABELS['within_tolerance']} (within {', '.join(tol)} of target) or {LIVE_LABELS['off_target']}.",
+            plain,
+        ),
+        ("Off-target PIs appear as exceptions in the reports to scrutiny committees and Cabinet, with your comment: say why, and what is being done.", plain),
+        ("", plain),
+        ("Please do not", h3),
+        ("Add, delete or reorder rows, or change the pre-filled columns: the return is checked against what was sent and would be rejected.", plain),
+        ("Save it in another format (keep .xlsx), or rename it. Email it back to the corporate performance team.", plain),
+    ]
+    for i, (text, fmt) in enumerate(lines):
+        ws.write_string(i, 0, text, fmt)
+    ws.protect()
+
+
+def _return_sheet(ws: Any, spec: ReturnSpec, f: _Formats, password: str | None) -> None:
+    ws.write_string(layout.TITLE_ROW - 1, 0, f"{spec.council}: {spec.name}, {spec.period.label}", f.title)
+    ws.write_string(layout.SUBTITLE_ROW - 1, 0, f"Return by {spec.deadline}. Fill in the pale yellow cells only; see the Instructions sheet.")
+    for i, col in enumerate(layout.COLUMNS):
+        ws.write_string(layout.HEADER_ROW - 1, i, col.label, f.header)
+        ws.set_column(i, i, col.width)
+    ws.set_row(layout.HEADER_ROW - 1, 32)
+    for pos, row_spec in enumerate(spec.rows):
+        _write_row(ws, layout.row_of(pos), row_spec, f)
+    if spec.rows:
+        first, last = layout.FIRST_ROW - 1, layout.row_of(len(spec.rows) - 1) - 1
+        comment_col = layout.col_index("comment")
+        ws.data_validation(  # the same rule for every row's Comment: one rule over the column, not one per cell
+            first,
+            comment_col,
+            last,
+            comment_col,
+            {
+                "validate": "length",
+                "criteria": "<=",
+                "value": 4000,
+                "ignore_blank": True,
+                "input_title": "Comment",
+                "input_message": "Why the figure is what it is, and what is being done if it is off target.",
+                "error_title": "Too long",
+                "error_message": "Please keep comments under 4,000 characters.",
+            },
+        )
+        status_col, check_col = layout.col_index("status"), layout.col_index("check")
+        status_ref = f"${layout.col_letter('status')}{layout.FIRST_ROW}"
+        for key in ("off_target", "within_tolerance", "met"):
+            label = LIVE_LABELS[key]
+            ws.conditional_format(
+                first, status_col, last, status_col, {"type": "formula", "criteria": f'=LEFT({status_ref},{len(label)})="{label}"', "format": f.cf_fill[key]}
+            )
+        ws.conditional_format(
+            first, check_col, last, check_col, {"type": "formula", "criteria": f"=LEN(${layout.col_letter('check')}{layout.FIRST_ROW})>0", "format": f.cf_check}
+        )
+    ws.freeze_panes(layout.FIRST_ROW - 1, layout.col_index("definition"))
+    ws.repeat_rows(layout.HEADER_ROW - 1)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&CPage &P of &N")
+    ws.protect(password or "", {"format_columns": True, "format_rows": True})
+
+
+def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
+    """One PI's row; ``r`` is the 1-based worksheet row."""
+    pi = row.pi
+    x = r - 1
+    number = _NUMBER_FORMATS[pi.decimals]
+    ws.set_row(x, _row_height(row))
+    for key, value in row.locked.items():
+        c = layout.col_index(key)
+        if value is None:
+            ws.write_blank(x, c, None, f.get())
+        elif isinstance(value, str):
+            ws.write_string(x, c, value, f.get())
+        else:
+            ws.write_number(x, c, float(str(value)), f.get(number))
+    lo, hi = pi.valid_range
+    lo_v = _literal(lo) if lo is not None else -1e15
+    hi_v = _literal(hi) if hi is not None else 1e15
+    in_range = f"between {lo} and {hi}" if (lo is not None and hi is not None) else "a number"
+    col = layout.col_index
+    actual_fmt = f.get("£#,##0" if pi.unit is Unit.currency else number, unlocked=True, fill=INPUT_FILL)
+    if pi.narrative:
+        ws.write_blank(x, col("actual"), None, f.get(unlocked=True, fill=INPUT_FILL))
+        ws.data_validation(
+            x,
+            col("actual"),
+            x,
+            col("actual"),
+            {
+                "validate": "length",
+                "criteria": "<=",
+                "value": 4000,
+                "input_title": "Progress this quarter",
+                "input_message": "Describe progress in a few sentences.",
+                "error_title": "Too long",
+                "error_message": "Please keep this under 4,000 characters.",
+            },
+        )
+    else:
+        target_text = f" Target this quarter: {row.target:,}." if row.target is not None else ""
+        prompt = f"{pi.polarity.value.capitalize()} is better.{target_text}" if pi.rated else "Context only: no target."
+        ws.data_validation(x, col("actual"), x, col("actual"), {
+            "validate": "decimal", "criteria": "between", "minimum": lo_v, "maximum": hi_v, "ignore_blank": True,
+            "input_title": pi.ref[:32], "input_message": prompt[:255], "error_title": "Not a number in range",
+            "error_message": f"Type a number {in_range} for {pi.ref} (no % or £ sign needed). Leave blank if there is no figure yet."[:255],
+        })  # fmt: skip
+        if pi.calculation:
+            ws.write_formula(x, col("actual"), layout.calculated_actual_formula(r, pi.calculation.multiplier), actual_fmt, "")
+            for key, what in (("numerator", pi.calculation.numerator), ("denominator", pi.calculation.denominator)):
+                ws.write_blank(x, col(key), None, f.get(unlocked=True, fill=INPUT_FILL))
+                ws.data_validation(x, col(key), x, col(key), {
+                    "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True, "input_title": key.capitalize(),
+                    "input_message": what[:255], "error_title": "Not a number", "error_message": f"Type the {key} as a number (0 or more): {what}"[:255],
+                })  # fmt: skip
+        else:
+            ws.write_blank(x, col("actual"), None, actual_fmt)
+    if not pi.calculation:
+        for key in ("numerator", "denominator"):
+            ws.write_blank(x, col(key), None, f.get(fill=NA_FILL))
+    ws.write_blank(x, col("evidence"), None, f.get(unlocked=pi.evidence_required, fill=INPUT_FILL if pi.evidence_required else NA_FILL))
+    for key in ("comment", "updated_by", "verified_by"):
+        ws.write_blank(x, col(key), None, f.get(unlocked=True, fill=INPUT_FILL))
+    bands = row.bands
+    if bands is not None:
+        ws.write_formula(x, col("status"), layout.status_formula(r, pi.decimals, bands.better, bands.met, bands.tolerance, LIVE_LABELS), f.get(), "")
+    else:
+        why = "narrative" if pi.narrative else "context" if not pi.rated else "no target"
+        ws.write_string(x, col("status"), f"Not rated ({why})", f.get())
+    if pi.rated or pi.evidence_required:
+        better = 1 if pi.polarity.value == "higher" else -1
+        formula = layout.check_formula(r, pi.decimals, LIVE_LABELS["off_target"], row.significant_decline_below, better, pi.evidence_required)
+        ws.write_formula(x, col("check"), formula, f.get(), "")
+    else:
+        ws.write_blank(x, col("check"), None, f.get())
+
+
+def _row_height(row: RowSpec) -> float:
+    """Points for a row tall enough to show its wrapped pre-filled text (spreadsheets do not fit rows written this way)."""
+    lines = 1
+    for key in ("title", "definition", "earlier"):
+        text = str(row.locked[key] or "")
+        per_line = max(8, int(layout.BY_KEY[key].width * 1.1))  # characters per line at the default font, roughly
+        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")))
+    return min(15.0 * lines + 3, 409.0)
+
+
+def _literal(d: Any) -> int | float:
+    """A bound as the spreadsheet should show it: 100, not 100.0."""
+    return int(d) if d == int(d) else float(d)
+
+
+def _metadata(ws: Any, spec: ReturnSpec, generated_at: dt.datetime) -> None:
+    values: dict[str, object] = {
+        "tool": f"pmf-pipeline {__version__}",
+        "template_version": TEMPLATE_VERSION,
+        "council": spec.council,
+        "period": str(spec.period),
+        "directorate": spec.directorate,
+        "service": spec.service or "",
+        "generated_at": generated_at.isoformat(),
+        "fingerprint": spec.fingerprint,
+        "rows": json.dumps([[r.pi.ref, r.fingerprint] for r in spec.rows]),
+    }
+    for i, key in enumerate(layout.META_KEYS):
+        ws.write_string(i, 0, key)
+        value = values[key]
+        if isinstance(value, str):
+            ws.write_string(i, 1, value)
+        else:
+            ws.write_number(i, 1, float(value))  # type: ignore[arg-type]
+    ws.very_hidden()
+    ws.protect()

@@ -1,0 +1,141 @@
+"""Read a returned workbook's cells through the layout, fast and bounded.
+
+The reader finds the metadata, the header row and the rows of PIs, and hands back raw cell values
+with their addresses; it judges nothing (that is ``validate``). It reads with python-calamine,
+after ``container`` has checked the file. A sheet whose XML reaches far past where a return's rows
+can be (a stray cell at XFD1048576, an enormous sheet) is read instead row by row up to the rows a
+return can have, so one far cell cannot make reading slow or memory-hungry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import python_calamine as pc
+
+from pmf_pipeline.errors import WorkbookError
+from pmf_pipeline.workbook import layout
+from pmf_pipeline.workbook.container import SEND_XLSX, core_modified, error_cells, extents, open_container
+
+READ_COLS = len(layout.COLUMNS)
+_KEYS = tuple(c.key for c in layout.COLUMNS)
+MAX_RETURN_ROWS = 10000  # the most PIs one return can hold; rows past FIRST_ROW + this are never read
+NOT_A_RETURN = "this is not a return of this framework (it has no return identification: it may be some other workbook, or a copy pasted into a new one). Please send the return workbook you were sent, filled in."
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One row of the data-entry table as found: its worksheet row and cell values by layout key."""
+
+    row: int
+    values: dict[str, Any]
+    ref: str = field(init=False)  # the PI reference as typed, trimmed ('' if blank)
+
+    def __post_init__(self) -> None:
+        v = self.values.get("ref")
+        object.__setattr__(self, "ref", str(v).strip() if v not in (None, "") else "")
+
+
+@dataclass(frozen=True)
+class RawReturn:
+    file: str
+    sha256: str
+    size: int
+    metadata: dict[str, str]
+    header: tuple[str, ...]
+    rows: tuple[RawRow, ...]
+    errors: dict[str, str] = field(default_factory=dict)  # address -> '#DIV/0!'
+    saved_at: str | None = None
+    bounded: bool = False  # read row by row because the sheet reached far past the table
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_return(data: bytes, file: str) -> RawReturn:
+    """Read a return from its bytes; raise WorkbookError if it is not a usable return."""
+    container = open_container(data)
+    if layout.META_SHEET not in container.sheets:
+        if layout.RETURN_SHEET in container.sheets:
+            raise WorkbookError(
+                "this workbook has a 'Return' sheet but not the hidden identification of a return: it may have been "
+                "copied into a new workbook or saved by a program that drops hidden sheets. Please fill in and send "
+                "the workbook you were sent."
+            )
+        raise WorkbookError(NOT_A_RETURN)
+    if container.kinds.get(layout.RETURN_SHEET) not in (None, "worksheet"):
+        raise WorkbookError(
+            f"the sheet named '{layout.RETURN_SHEET}' is a {container.kinds[layout.RETURN_SHEET]}, not a worksheet. "
+            "Please send the return workbook you were sent, filled in."
+        )
+    if layout.RETURN_SHEET not in container.sheets:
+        raise WorkbookError(f"the '{layout.RETURN_SHEET}' sheet is missing from the return. Please send the workbook you were sent, filled in.")
+    ret_xml = container.sheet_xml(layout.RETURN_SHEET) or b""
+    meta_xml = container.sheet_xml(layout.META_SHEET) or b""
+    r_rows, r_cols = extents(ret_xml)
+    m_rows, m_cols = extents(meta_xml)
+    limit_rows = layout.FIRST_ROW + MAX_RETURN_ROWS
+    bounded = r_rows > limit_rows or r_cols > READ_COLS + 50 or m_rows > 100 or m_cols > 26
+    try:
+        if bounded:
+            meta_grid, grid = _read_bounded(data, limit_rows)
+        else:
+            meta_grid, grid = _read_calamine(data)
+    except WorkbookError:
+        raise
+    except pc.PasswordError:
+        raise WorkbookError("the workbook is password-protected, so it cannot be read. Please remove the password to open and send it again.") from None
+    except Exception as e:  # any failure of the parser on a damaged file
+        raise WorkbookError(f"the workbook is damaged and cannot be read ({type(e).__name__}). {SEND_XLSX}") from None
+    metadata = {}
+    for row in meta_grid[:50]:
+        if len(row) >= 2 and isinstance(row[0], str) and row[0] in layout.META_KEYS:
+            metadata[row[0]] = "" if row[1] is None else str(row[1])
+    if "period" not in metadata or "directorate" not in metadata:
+        raise WorkbookError(NOT_A_RETURN)
+    header_i = layout.HEADER_ROW - 1
+    header = tuple("" if v is None else str(v).strip() for v in (grid[header_i] if len(grid) > header_i else []))[:READ_COLS]
+    rows = []
+    blank = [None] * READ_COLS
+    for i in range(layout.FIRST_ROW - 1, min(len(grid), limit_rows)):
+        values = grid[i][:READ_COLS]
+        if not any(v is not None and v != "" for v in values):
+            continue
+        if len(values) < READ_COLS:
+            values = values + blank[len(values) :]
+        rows.append(RawRow(i + 1, dict(zip(_KEYS, values, strict=True))))
+    return RawReturn(
+        file=file,
+        sha256=sha256(data),
+        size=len(data),
+        metadata=metadata,
+        header=header,
+        rows=tuple(rows),
+        errors=error_cells(ret_xml) if b't="e"' in ret_xml else {},
+        saved_at=core_modified(container),
+        bounded=bounded,
+    )
+
+
+def _read_calamine(data: bytes) -> tuple[list[list[Any]], list[list[Any]]]:
+    wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    meta = wb.get_sheet_by_name(layout.META_SHEET).to_python(skip_empty_area=False)
+    grid = wb.get_sheet_by_name(layout.RETURN_SHEET).to_python(skip_empty_area=False)
+    return meta, grid
+
+
+def _read_bounded(data: bytes, limit_rows: int) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Row-by-row reading that stops at the rows and columns a return can have."""
+    import openpyxl  # streaming (read-only) mode parses lazily and uses defusedxml where installed
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        meta = [list(r) for r in wb[layout.META_SHEET].iter_rows(min_row=1, max_row=50, max_col=2, values_only=True)]
+        grid = [list(r) for r in wb[layout.RETURN_SHEET].iter_rows(min_row=1, max_row=limit_rows, max_col=READ_COLS, values_only=True)]
+    finally:
+        wb.close()
+    return meta, grid

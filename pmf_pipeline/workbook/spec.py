@@ -1,0 +1,168 @@
+"""What a return asks for: the PIs due from a directorate in a period, with their pre-populated values.
+
+The generator writes a ``ReturnSpec`` into a workbook; ingestion rebuilds the same spec from the
+configuration recorded for the period and compares it with what came back, so the locked content
+of a return can be checked value by value and by fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from pmf_pipeline.config.models import PI, POLARITY_LABELS, TYPE_SHORT, UNIT_LABELS, Config
+from pmf_pipeline.periods import Period
+from pmf_pipeline.rules.status import Thresholds, as_reported, thresholds
+
+TEMPLATE_VERSION = 1
+
+
+def canonical(value: object) -> str:
+    """One spelling for a cell value, whichever program wrote or read it (90, 90.0 and '90' differ)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float, Decimal)):
+        d = value if isinstance(value, Decimal) else Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        d = d.normalize()
+        return format(d, "f")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """One PI's row in a return: the locked, pre-populated values and what the live status needs."""
+
+    pi: PI
+    annual_target: Decimal | None
+    target: Decimal | None
+    earlier: str
+    last_year: Decimal | None
+    tolerance: Decimal
+
+    @cached_property
+    def locked(self) -> dict[str, object]:
+        """The pre-populated values, keyed by layout column, as written to the workbook."""
+        pi = self.pi
+        return {
+            "ref": pi.ref,
+            "title": pi.title,
+            "definition": self.definition_text,
+            "type": TYPE_SHORT[pi.type],
+            "unit": UNIT_LABELS[pi.unit],
+            "polarity": POLARITY_LABELS[pi.polarity],
+            "annual_target": self.annual_target,
+            "target": self.target,
+            "earlier": self.earlier,
+            "last_year": self.last_year,
+        }
+
+    @cached_property
+    def canonical_locked(self) -> dict[str, str]:
+        return {k: canonical(v) for k, v in self.locked.items()}
+
+    @cached_property
+    def raw_locked(self) -> dict[str, object]:
+        """The locked values as a reader gets them back (numbers as floats, blanks as ''): a fast first comparison."""
+        return {k: "" if v is None else float(v) if isinstance(v, Decimal) else v for k, v in self.locked.items()}
+
+    @property
+    def definition_text(self) -> str:
+        pi = self.pi
+        text = pi.definition
+        if pi.calculation:
+            text += f"\nNumerator: {pi.calculation.numerator}.\nDenominator: {pi.calculation.denominator}."
+        if pi.cumulative:
+            text += "\nReport the year-to-date figure."
+        return text
+
+    @cached_property
+    def fingerprint(self) -> str:
+        blob = json.dumps(list(self.canonical_locked.values()), ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+    @cached_property
+    def bands(self) -> Thresholds | None:
+        if not self.pi.rated or self.target is None:
+            return None
+        return thresholds(self.target, self.pi.polarity.value, self.tolerance)
+
+    @property
+    def significant_decline_below(self) -> Decimal | None:
+        """The reported value past which the PI is 10% or more worse than last year."""
+        if not self.pi.rated or self.last_year is None or self.last_year == 0:
+            return None
+        ly = as_reported(self.last_year, self.pi.decimals)
+        better = 1 if self.pi.polarity.value == "higher" else -1
+        return ly - better * abs(ly) * Decimal("0.10")
+
+
+@dataclass(frozen=True)
+class ReturnSpec:
+    council: str
+    period: Period
+    directorate: str
+    directorate_name: str
+    service: str | None
+    service_name: str | None
+    deadline: str
+    rows: tuple[RowSpec, ...]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        blob = "|".join(f"{r.pi.ref}:{r.fingerprint}" for r in self.rows)
+        head = f"{TEMPLATE_VERSION}|{self.period}|{self.directorate}|{self.service or ''}|"
+        return hashlib.sha256((head + blob).encode("utf-8")).hexdigest()
+
+    @property
+    def name(self) -> str:
+        return self.directorate_name + (f" – {self.service_name}" if self.service_name else "")
+
+
+def _fmt(value: Decimal | None, decimals: int) -> str:
+    return "" if value is None else f"{as_reported(value, decimals):,}"
+
+
+def build_spec(config: Config, period: Period, directorate: str, service: str | None = None) -> ReturnSpec:
+    """The return a directorate (or one of its services) is asked for in ``period`` (computed once per configuration)."""
+    return config.cached(("spec", period, directorate, service), lambda: _build_spec(config, period, directorate, service))
+
+
+def _build_spec(config: Config, period: Period, directorate: str, service: str | None) -> ReturnSpec:
+    fw = config.framework
+    d = fw.directorate(directorate)
+    rows = []
+    for pi in config.pis_for(directorate, period, service):
+        earlier = []
+        for p in period.earlier_in_year():
+            h = config.history.get((pi.ref, p))
+            if h is not None and h.actual is not None:
+                earlier.append(f"Q{p.quarter}: {_fmt(h.actual, pi.decimals)}")
+        ly = config.history.get((pi.ref, period.same_quarter_last_year()))
+        rows.append(
+            RowSpec(
+                pi=pi,
+                annual_target=config.annual_target(pi, period.year),
+                target=config.target_for(pi, period),
+                earlier="; ".join(earlier),
+                last_year=ly.actual if ly else None,
+                tolerance=config.tolerance_for(pi),
+            )
+        )
+    service_name = None
+    if service:
+        service_name = next((s.name for s in d.services if s.code == service), service)
+    return ReturnSpec(
+        council=fw.council,
+        period=period,
+        directorate=d.code,
+        directorate_name=d.name,
+        service=service,
+        service_name=service_name,
+        deadline=f"{fw.deadline(period):%A %d %B %Y}",
+        rows=tuple(rows),
+    )

@@ -1,0 +1,16 @@
+from decimal import Decimal as D
+
+from pmf_pipeline.packs.charts import trend_chart
+from pmf_pipeline.periods import Period
+
+
+def test_chart_has_text_alternative_and_target_line():
+    hist = tuple((p, D(v) if v is not None else None) for p, v in zip(Period.parse("2026-27-Q2").last_n(4), [80, None, 85, 90], strict=False))
+    svg = trend_chart(hist, D(88), 0)
+    assert svg.startswith("<svg") and 'role="img"' in svg and "Q2 2026-27: 90" in svg
+    assert "stroke-dasharray" in svg and "<polyline" in svg
+    assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_no_chart_without_two_points():
+    assert trend_chart(((Period.parse("2026-27-Q2"), D(1)),), None, 0) == ""

@@ -1,0 +1,154 @@
+"""Packs: their data, the HTML read back by a parser, the PDF read back as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from pmf_pipeline.master.results import period_results
+from pmf_pipeline.master.store import Store
+from pmf_pipeline.packs.build import period_packs
+from pmf_pipeline.packs.render import TEMPLATES, _fetcher, environment, render_html, render_packs, render_pdf
+from pmf_pipeline.returns.ingest import ingest
+from pmf_pipeline.workbook.fill import fill_return
+from tests.conftest import CONFIG, PERIOD, ROOT, need_program
+from tests.returns.test_validate import full
+
+WHEN = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
+HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(2)> <a href="javascript:alert(3)">x</a> ŵŷ \u200f\u200b end'
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory, config, blank_returns):
+    d = tmp_path_factory.mktemp("data")
+    tmp = tmp_path_factory.mktemp("in")
+    ingest(CONFIG, d, PERIOD, sorted((ROOT / "sample_workbooks").glob("*.xlsx")))
+    # a resubmitted Corporate Resources return whose comments are hostile and one PI off target
+    path = tmp / "cr.xlsx"
+    shutil.copy(blank_returns["CR"], path)
+    fill_return(path, full(config, "CR", **{"CPM/075": dict(numerator=500, denominator=1000, comment=HOSTILE)}))
+    ingest(CONFIG, d, PERIOD, [path])
+    return d
+
+
+@pytest.fixture(scope="module")
+def packs(config, data):
+    return period_packs(config, data, PERIOD, WHEN, WHEN.date())
+
+
+def test_pack_data(config, data, packs):
+    store = Store(data)
+    results = period_results(config, store, PERIOD)
+    store.close()
+    overview = packs[0]
+    assert overview.kind == "overview" and overview.summary.total == len(results)
+    off = {r.pi.ref for r in results if r.status == "off_target" or r.trend == "declined_significantly"}
+    assert {r.ref for r in overview.exceptions} == off and "CPM/075" in off
+    assert [p.kind for p in packs].count("committee") == 5 and [p.kind for p in packs].count("directorate") == 5
+    hl = next(p for p in packs if p.title.startswith("Healthy Living"))
+    refs = {r.ref for g in hl.groups for r in g.rows}
+    assert refs == {pi.ref for pi in config.committee_pis(config.framework.committees[0]) if pi.due_in(PERIOD)}
+    assert all(r.status.code == "met" and r.trend.code == "improved" for r in overview.achievements)
+    awaiting = {r.ref for r in overview.awaiting}
+    assert "SSM/019" in awaiting  # its return had an error on that PI: held back, not rated
+
+
+class Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.attrs, self.text = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [(tag, k, v) for k, v in attrs]
+
+    def handle_data(self, d):
+        self.text.append(d)
+
+
+def test_html_is_self_contained_accessible_and_escapes_comments(packs):
+    cr = next(p for p in packs if p.title.startswith("Corporate Resources"))
+    html = render_html(cr, environment(strict=True))
+    parser = Collect()
+    parser.feed(html)
+    assert "script" not in parser.tags and "img" not in parser.tags and "link" not in parser.tags
+    assert not [a for a in parser.attrs if a[1] in ("src", "href") and not (a[2] or "").startswith("#")]
+    assert not [a for a in parser.attrs if a[1].startswith("on")]
+    text = "".join(parser.text)
+    assert "<script>alert(1)</script>" in text and "javascript:alert(3)" in text and "ŵŷ" in text
+    assert {"h1", "h2", "table", "thead", "th", "caption"} <= set(parser.tags)
+    assert ("th", "scope", "col") in parser.attrs
+    for label in ("Off target", "Met", "Within tolerance"):
+        assert label in text  # status in words, not only colour
+
+
+def test_html_is_byte_identical_for_the_same_data(config, data, tmp_path):
+    a = render_packs(period_packs(config, data, PERIOD, WHEN, WHEN.date()), tmp_path / "a", pdf=False)
+    b = render_packs(period_packs(config, data, PERIOD, WHEN, WHEN.date()), tmp_path / "b", pdf=False)
+    assert [x.html.read_bytes() for x in a] == [x.html.read_bytes() for x in b]
+
+
+def test_pdf_names_every_exception_and_numbers_pages(packs, tmp_path):
+    pdftotext = need_program("pdftotext")
+    overview = packs[0]
+    out = tmp_path / "overview.pdf"
+    pages = render_pdf(render_html(overview), out)
+    text = subprocess.run([pdftotext, "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert out.read_bytes().startswith(b"%PDF")
+    for r in overview.exceptions:
+        assert r.ref in text, r.ref
+    assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+    assert "Cwm Derwen County Borough Council" in text and "Data as at" in text
+    # the contents gives each section's page number, and the section is on that page
+    listed = re.search(r"Areas for improvement\s+(\d+)\n", text)
+    assert listed, "contents without page numbers"
+    page = int(listed.group(1))
+    assert 1 < page <= pages
+    assert "Every PI off target" in text.split("\f")[page - 1]
+    assert "<script>alert(1)</script>" in text
+
+
+def test_renderer_fetches_nothing_outside_the_templates(tmp_path):
+    fetcher = _fetcher()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("x")
+    for url in (secret.as_uri(), "http://127.0.0.1:9/x.png", "data:text/plain,hi", "file:///etc/passwd"):
+        with pytest.raises(ValueError, match="may not load"):
+            fetcher.fetch(url)
+    assert fetcher.fetch((TEMPLATES / "pack.css").as_uri()).url
+
+
+def test_packs_follow_the_framework_scheme_and_labels(config_dir, tmp_path):
+    from pmf_pipeline.config import load_config
+
+    fw = config_dir / "framework.yaml"
+    fw.write_text(
+        fw.read_text().replace("status_scheme: three_level", "status_scheme: bridgend\nlabels:\n  unsatisfactory: Unsatisfactory (needs urgent improvement)")
+    )
+    config = load_config(config_dir)
+    data = tmp_path / "data"
+    ingest(config_dir, data, PERIOD, sorted((ROOT / "sample_workbooks").glob("*.xlsx")))
+    overview = period_packs(config, data, PERIOD, WHEN, WHEN.date())[0]
+    codes = {look.code for look in overview.scheme_looks}
+    assert {"excellent", "good", "adequate", "unsatisfactory"} <= codes
+    html = render_html(overview)
+    assert "Unsatisfactory (needs urgent improvement)" in html and "Excellent" in html
+
+
+def test_a_large_councils_overview_leaves_the_detail_to_the_other_packs(config, data, packs):
+    """Above overview_detail_limit PIs, the overview keeps its summaries and exceptions but not a detail table per PI."""
+    assert packs[0].detail_limit == 0 and packs[0].groups  # the sample council (64 PIs) is under the default limit
+    small = config.model_copy(update={"framework": config.framework.model_copy(update={"overview_detail_limit": 10})})
+    data_packs = period_packs(small, data, PERIOD, WHEN, WHEN.date())
+    overview = data_packs[0]
+    assert overview.detail_limit == 10 and overview.groups == ()
+    assert overview.exceptions == packs[0].exceptions and overview.summary == packs[0].summary
+    shown = {r.ref for p in data_packs if p.kind == "directorate" for g in p.groups for r in g.rows}
+    assert shown == {r.ref for g in packs[0].groups for r in g.rows}  # every PI still in detail somewhere
+    html = render_html(overview)
+    assert "too many to show each one in detail here" in html and 'class="detail"' not in html
