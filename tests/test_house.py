@@ -82,3 +82,9 @@ def test_the_command_layer_has_no_sql_and_no_spreadsheet_or_pdf_library():
         text = f.read_text(encoding="utf-8")
         assert not re.search(r"\b(SELECT|INSERT|UPDATE|DELETE)\b\s", text), f
         assert not re.search(r"^\s*(import|from) (openpyxl|xlsxwriter|pandas|weasyprint|sqlite3)\b", text, re.M), f
+
+
+def test_the_store_is_the_only_place_with_sql():
+    sql = re.compile(r"""["'](SELECT|INSERT|UPDATE|DELETE|CREATE) """)
+    offenders = [str(p.relative_to(PACKAGE)) for m, p in _modules().items() if m != "pmf_pipeline.master.store" and sql.search(p.read_text(encoding="utf-8"))]
+    assert not offenders, offenders

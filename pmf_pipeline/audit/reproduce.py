@@ -68,7 +68,7 @@ def _same(a: Decimal | None, b: Decimal | None) -> bool:
 
 
 def _compare_values(report: AuditReport, result: ReturnResult, store: Store, submission_id: int, name: str) -> None:
-    rows = {r["pi_ref"]: r for r in store.db.execute("SELECT * FROM pi_values WHERE submission_id = ?", (submission_id,))}
+    rows = store.submission_values(submission_id)
     for v in result.values:
         report.figures_checked += 1
         row = rows.pop(v.pi_ref, None)
@@ -144,7 +144,7 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
 
 def _check_history_rows(report: AuditReport, store: Store, config: Config, period: Period) -> None:
     """Values in the period that came from no return must be exactly the configuration's history."""
-    for row in store.db.execute("SELECT * FROM pi_values WHERE period = ? AND submission_id IS NULL", (str(period),)):
+    for row in store.history_values(str(period)):
         h = config.history.get((row["pi_ref"], period))
         if h is None or not _same(h.actual, to_decimal(row["actual"])):
             report.add(
@@ -187,21 +187,21 @@ def audit_folder(config_dir: str | Path, data_dir: str | Path, folder: str | Pat
             report.files_checked += 1
             data = path.read_bytes()
             sha = hashlib.sha256(data).hexdigest()
-            row = store.db.execute("SELECT * FROM submissions WHERE sha256 = ? ORDER BY id LIMIT 1", (sha,)).fetchone()
+            row = store.submission_by_hash(sha)
             if row is None:
                 report.add("not_in_master", path.name, "this file was never received into the master dataset (or its bytes changed)")
                 continue
-            period = Period.parse(row["period"])
+            period = Period.parse(row.period)
             config = config_for_period(config_dir, data_dir, period)
-            result = revalidate(data, row["file_name"], config, period, store)
-            if result.outcome != row["outcome"] or len(result.errors) != row["errors"]:
+            result = revalidate(data, row.file_name, config, period, store)
+            if result.outcome != row.outcome or len(result.errors) != row.errors:
                 report.add(
                     "findings_differ",
                     path.name,
-                    f"validation now gives {result.outcome} with {len(result.errors)} errors; recorded {row['outcome']} with {row['errors']}",
+                    f"validation now gives {result.outcome} with {len(result.errors)} errors; recorded {row.outcome} with {row.errors}",
                 )
-            if row["outcome"] == "accepted":
-                _compare_values(report, result, store, row["id"], path.name)
+            if row.outcome == "accepted":
+                _compare_values(report, result, store, row.id, path.name)
     finally:
         store.close()
     return report

@@ -17,8 +17,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pmf_pipeline.config.models import Config
 from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.master.store import Store
+from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.text import put
 
 CONCLUSIONS = ("Agreed to working papers", "Agreed, minor issues", "Not agreed: amend", "Qualified: no working papers")
@@ -55,14 +57,9 @@ def risk(r: PIResult, swings: set[str]) -> tuple[int, tuple[str, ...]]:
 
 def draw(results: list[PIResult], store: Store, n: int, seed: int) -> list[Sampled]:
     period = str(results[0].period) if results else ""
-    swings = {
-        r[0]
-        for r in store.db.execute(
-            "SELECT f.pi_ref FROM findings f JOIN submissions s ON s.id = f.submission_id WHERE s.period = ? AND f.code = 'suspicious_swing'", (period,)
-        )
-    }
+    swings = store.pis_with_finding(period, "suspicious_swing")
     values = store.values(period)
-    files = {r["id"]: r["archive_path"] for r in store.db.execute("SELECT id, archive_path FROM submissions WHERE period = ?", (period,))}
+    files = {sid: archive for sid, (_, archive) in store.submission_files(period).items()}
     pool = [(r, *risk(r, swings)) for r in results if r.pi.ref in values and values[r.pi.ref]["source"] == "return"]
     rng = random.Random(seed)
     picked: list[Sampled] = []
@@ -161,3 +158,14 @@ def write_sample_workbook(sample: list[Sampled], out: Path, title: str, seed: in
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+def draw_for_period(config: Config, data_dir: str | Path, period: Period, n: int, seed: int) -> list[Sampled]:
+    """Draw ``n`` PIs of a period from its master dataset, by risk, with ``seed``."""
+    from pmf_pipeline.master.results import period_results
+
+    store = Store(data_dir)
+    try:
+        return draw(period_results(config, store, period), store, n, seed)
+    finally:
+        store.close()

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pmf_pipeline.master.results import PIResult
+from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import STATUS_LOOKS, TREND_LOOKS, as_reported
 from pmf_pipeline.rules.text import csv_safe, put
 
@@ -126,3 +127,23 @@ def _is_number(v: object) -> bool:
         return True
     except Exception:
         return False
+
+
+def export_period(config_dir: str | Path, data_dir: str | Path, period: Period, out: Path, fmt: str = "csv") -> int:
+    """Write the period's results to ``out`` (csv or xlsx) with the period's own configuration; the number of PIs."""
+    from pmf_pipeline.config.frozen import config_for_period
+    from pmf_pipeline.master.results import period_results
+    from pmf_pipeline.master.store import Store
+
+    config = config_for_period(config_dir, data_dir, period)
+    store = Store(data_dir)
+    try:
+        results = period_results(config, store, period)
+    finally:
+        store.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        export_csv(results, out)
+    else:
+        export_xlsx(results, out, f"{config.framework.council}: performance indicators, {period.label}")
+    return len(results)

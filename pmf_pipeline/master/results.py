@@ -52,7 +52,7 @@ class PIResult:
 def period_results(config: Config, store: Store, period: Period) -> list[PIResult]:
     """The result of every PI due in ``period``, in library order."""
     values = store.values(str(period))
-    files = {r["id"]: r["file_name"] for r in store.db.execute("SELECT id, file_name FROM submissions WHERE period = ?", (str(period),))}
+    files = {sid: name for sid, (name, _) in store.submission_files(str(period)).items()}
     scheme = config.framework.status_scheme.value
     earlier = master_lookup(store, config)
     out = []

@@ -254,6 +254,35 @@ class Store:
             self._actuals[key] = {r[0]: to_decimal(r[1]) for r in rows}
         return self._actuals[key].get(ref)
 
+    def submission_files(self, period: str) -> dict[int, tuple[str, str]]:
+        """Each submission of a period: id -> (file name as received, archive path)."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT id, file_name, archive_path FROM submissions WHERE period = ?", (period,))}
+
+    def submission_by_hash(self, sha: str) -> Submission | None:
+        """The first submission of these exact bytes, in any period."""
+        row = self.db.execute("SELECT * FROM submissions WHERE sha256 = ? ORDER BY id LIMIT 1", (sha,)).fetchone()
+        return _submission(row) if row else None
+
+    def submission_values(self, submission_id: int) -> dict[str, sqlite3.Row]:
+        """The figures a submission brought, by PI reference."""
+        return {r["pi_ref"]: r for r in self.db.execute("SELECT * FROM pi_values WHERE submission_id = ?", (submission_id,))}
+
+    def history_values(self, period: str) -> list[sqlite3.Row]:
+        """The figures of a period that came from no return (loaded from the configuration's history)."""
+        return list(self.db.execute("SELECT * FROM pi_values WHERE period = ? AND submission_id IS NULL", (period,)))
+
+    def pis_with_finding(self, period: str, code: str) -> set[str]:
+        """The PIs of a period with a finding of this code on any of its submissions."""
+        rows = self.db.execute("SELECT f.pi_ref FROM findings f JOIN submissions s ON s.id = f.submission_id WHERE s.period = ? AND f.code = ?", (period, code))
+        return {r[0] for r in rows}
+
+    def latest_accepted(self, period: str) -> dict[str, str]:
+        """When each directorate's latest accepted return for the period was received."""
+        rows = self.db.execute(
+            "SELECT directorate, MAX(received_at) FROM submissions WHERE period = ? AND outcome = 'accepted' GROUP BY directorate", (period,)
+        )
+        return {d: when for d, when in rows if d and when}
+
     def snapshot(self) -> list[tuple]:
         """Every row of every table, for tests and audit comparisons."""
         out = []

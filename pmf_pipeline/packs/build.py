@@ -15,20 +15,12 @@ from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.tracker import return_states
 
 
-def latest_returns(store: Store, period: Period) -> dict[str, str]:
-    """When each directorate's latest accepted return for the period was taken into the master dataset."""
-    rows = store.db.execute(
-        "SELECT directorate, MAX(received_at) FROM submissions WHERE period = ? AND outcome = 'accepted' GROUP BY directorate", (str(period),)
-    )
-    return {d: when for d, when in rows if d and when}
-
-
 def period_packs(config: Config, data_dir: str | Path, period: Period, generated_at: dt.datetime | None = None, today: dt.date | None = None) -> list[Pack]:
     store = Store(data_dir)
     try:
         results = period_results(config, store, period)
         states = return_states(config, store, period, today=today)
-        received = latest_returns(store, period)
+        received = store.latest_accepted(str(period))
     finally:
         store.close()
     when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.master.store import Store, Submission
@@ -69,3 +70,25 @@ def return_states(config: Config, store: Store, period: Period, today: dt.date |
 def unidentified(store: Store, period: Period) -> list[Submission]:
     """Rejected files that could not be tied to a directorate."""
     return [s for s in store.submissions(str(period)) if s.outcome == "rejected" and not s.directorate]
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """The return tracker of a period as the team reads it: the deadline, each expected return, and stray files."""
+
+    period: Period
+    deadline: dt.date
+    states: list[ReturnState]
+    unidentified: list[Submission]
+
+
+def tracker(config_dir: str | Path, data_dir: str | Path, period: Period, config: Config | None = None, today: dt.date | None = None) -> Tracker:
+    """The tracker of ``period`` from the master dataset, with the period's own configuration."""
+    from pmf_pipeline.config.frozen import config_for_period
+
+    config = config or config_for_period(config_dir, data_dir, period)
+    store = Store(data_dir)
+    try:
+        return Tracker(period, config.framework.deadline(period), return_states(config, store, period, today), unidentified(store, period))
+    finally:
+        store.close()

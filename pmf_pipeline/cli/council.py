@@ -1,0 +1,57 @@
+"""Commands that set up a council and its quarter: check-config, generate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from pmf_pipeline.cli.app import Settings, friendly, main, period_option, progress
+from pmf_pipeline.periods import Period
+
+if TYPE_CHECKING:
+    pass
+
+
+@main.command("check-config")
+@click.pass_obj
+@friendly
+def check_config(settings: Settings) -> None:
+    """Check the configuration folder and say what it holds."""
+    config = settings.config()
+    fw = config.framework
+    click.echo(
+        f"{settings.config_dir}: {fw.council}: {len(config.pis)} PIs, {len(fw.directorates)} directorates, "
+        f"{len(fw.objectives)} wellbeing objectives, {len(fw.committees)} scrutiny committees, "
+        f"{len(config.targets)} targets, {len(config.history)} historical values. No problems found."
+    )
+
+
+@main.command()
+@period_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the workbooks.")
+@click.option("--by-service", is_flag=True, help="One workbook per service instead of per directorate.")
+@click.option("--directorate", "directorates", multiple=True, help="Only this directorate (repeatable).")
+@click.option(
+    "--generated-at",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    default=None,
+    help="Fix the generation time written into the workbooks (for reproducible files).",
+)
+@click.pass_obj
+@friendly
+def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool, directorates: tuple[str, ...], generated_at: dt.datetime | None) -> None:
+    """Write the pre-populated updater workbooks for a period."""
+    from pmf_pipeline.workbook.generate import generate as run
+    from pmf_pipeline.workbook.generate import specs_for
+
+    config = settings.config()
+    unknown = [d for d in directorates if d not in {x.code for x in config.framework.directorates}]
+    if unknown:
+        raise click.BadParameter(f"unknown directorate {', '.join(unknown)}", param_hint="--directorate")
+    total = len(specs_for(config, period, by_service, list(directorates) or None))
+    with progress(total, "Writing workbooks") as bar:
+        done = run(config, period, out_dir, by_service, list(directorates) or None, generated_at, on_progress=lambda g: bar.update(1))
+    click.echo(f"Wrote {len(done)} workbooks ({sum(g.pis for g in done)} PIs, {len({g.directorate for g in done})} directorates) for {period} to {out_dir}/")

@@ -1,0 +1,116 @@
+"""Commands that publish: report (the packs) and quarter (everything for a quarter in one go)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from pmf_pipeline.cli.app import Settings, friendly, main, period_option, print_result, progress
+from pmf_pipeline.master.paths import manifest_path
+from pmf_pipeline.periods import Period
+
+if TYPE_CHECKING:
+    pass
+
+
+@main.command()
+@period_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the packs.")
+@click.option("--no-pdf", is_flag=True, help="HTML only (quicker).")
+@click.option(
+    "--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None, help="Fix the time printed as 'prepared', for byte-identical packs."
+)
+@click.pass_obj
+@friendly
+def report(settings: Settings, period: Period, out_dir: Path, no_pdf: bool, generated_at: dt.datetime | None) -> None:
+    """Render the quarter's packs: corporate overview, one per scrutiny committee, one per directorate."""
+    rendered = _report(settings, period, out_dir, not no_pdf, generated_at)
+    click.echo(f"Wrote {len(rendered)} packs for {period} to {out_dir}/ ({sum(r.pages for r in rendered)} PDF pages)")
+
+
+def _report(settings: Settings, period: Period, out_dir: Path, pdf: bool, generated_at: dt.datetime | None):  # type: ignore[no-untyped-def]
+    from pmf_pipeline.config.frozen import config_for_period
+    from pmf_pipeline.packs.build import period_packs
+    from pmf_pipeline.packs.render import render_packs
+
+    config = config_for_period(settings.config_dir, settings.data_dir, period)
+    if generated_at is not None and generated_at.tzinfo is None:
+        generated_at = generated_at.replace(tzinfo=dt.timezone.utc)
+    packs = period_packs(config, settings.data_dir, period, generated_at, generated_at.date() if generated_at else None)
+    with progress(len(packs), "Rendering packs") as bar:
+        rendered = render_packs(packs, out_dir, pdf=pdf, on_progress=lambda r: bar.update(1))
+    for r in rendered:
+        click.echo(f"  {r.title}: {r.html.name}" + (f", {r.pdf.name} ({r.pages} pages)" if r.pdf else ""))
+    return rendered
+
+
+@main.command()
+@period_option
+@click.option("--inbox", type=click.Path(path_type=Path, exists=True, file_okay=False), required=True, help="Folder of returned workbooks.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the packs.")
+@click.option("--no-pdf", is_flag=True, help="HTML packs only (quicker).")
+@click.option(
+    "--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None, help="Fix the time printed as 'prepared', for byte-identical packs."
+)
+@click.pass_obj
+@friendly
+def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_pdf: bool, generated_at: dt.datetime | None) -> None:
+    """Ingest the inbox, validate, consolidate, rate and render every pack, in one go."""
+    from pmf_pipeline.quarter import run_quarter
+
+    if generated_at is not None and generated_at.tzinfo is None:
+        generated_at = generated_at.replace(tzinfo=dt.timezone.utc)
+    bars: list[Any] = []
+
+    def rendering(todo: int, kept: int) -> None:
+        bars[0].render_finish()
+        bars.append(progress(todo, f"Rendering {todo} packs ({kept} unchanged)").__enter__())
+
+    with progress(len(list(inbox.rglob("*"))), "Reading returns") as bar:
+        bars.append(bar)
+        try:
+            summary = run_quarter(
+                settings.config_dir,
+                settings.data_dir,
+                period,
+                inbox,
+                out_dir,
+                pdf=not no_pdf,
+                generated_at=generated_at,
+                on_file=lambda o: bar.update(1),
+                on_pack=lambda r: bars[-1].update(1),
+                on_render=rendering,
+            )
+        finally:
+            for b in bars[1:]:
+                b.__exit__(None, None, None)
+    ing = summary.ingest
+    for o in ing.outcomes:
+        if o.status != "duplicate":
+            print_result(o.result, verbose=False)
+    click.echo(f"Returns for {period}:")
+    for s in summary.states:
+        click.echo(f"  {s.directorate:6} {s.name:32} {s.summary}")
+    n_err = sum(len(o.result.errors) for o in ing.outcomes if o.status != "duplicate")
+    n_warn = sum(len(o.result.warnings) for o in ing.outcomes if o.status != "duplicate")
+    missing = sum(1 for s in summary.states if s.state in ("missing", "overdue"))
+    click.echo(
+        f"In: {sum(1 for s in summary.states if s.state == 'accepted')} accepted, {missing} missing, "
+        f"{sum(1 for s in summary.states if s.state == 'rejected')} rejected; new findings: {n_err} errors, {n_warn} warnings."
+    )
+    click.echo("Statuses: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(summary.statuses.items())))
+    if not summary.changed:
+        click.echo(f"Nothing changed since the last run: no new returns, and the {len(summary.packs)} packs in {out_dir}/ are up to date.")
+    else:
+        kept = len(summary.packs) - summary.rerendered
+        click.echo(
+            f"Packs: {summary.rerendered} written to {out_dir}/"
+            + (f", {kept} unchanged since the last run and kept" if kept else "")
+            + f" ({sum(p['pages'] for p in summary.packs)} PDF pages in all). Manifest: {manifest_path(settings.data_dir, period)}"
+        )
+    has_errors = any(s.state != "accepted" or s.errors for s in summary.states)
+    sys.exit(1 if has_errors else 0)
