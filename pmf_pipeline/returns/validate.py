@@ -289,7 +289,7 @@ def _value(row_spec: RowSpec, v: dict, r: int, raw: RawReturn, err, warn):  # ty
     """The figure to use, from the Actual cell or the numerator and denominator."""
     pi = row_spec.pi
     pct = pi.unit.value == "percentage"
-    actual = parse_number(v.get("actual"), pct)
+    actual = _as_shown(parse_number(v.get("actual"), pct), v.get("actual"), layout.cell("actual", r) in raw.percent_cells, pct)
     if layout.cell("actual", r) in raw.errors:
         actual = Parsed(None, raw.errors[layout.cell("actual", r)], missing=True)
     if actual.problem:
@@ -343,6 +343,22 @@ def _value(row_spec: RowSpec, v: dict, r: int, raw: RawReturn, err, warn):  # ty
     if n.note or d.note:
         note += "; " + "; ".join(x for x in (n.note, d.note) if x)
     return computed, Parsed(computed, f"{n.typed} / {d.typed}", note), n.value, d.value
+
+
+def _as_shown(parsed: Parsed, raw: object, percent_format: bool, percentage: bool) -> Parsed:
+    """A number in a percent-formatted cell is read as the percentage the updater typed and sees.
+
+    Typing ``51.2%`` makes Excel and LibreOffice store 0.512 with a percent format; the cell shows
+    51.2%, so that is the figure. For a PI that is not a percentage the % is refused, as it is when
+    typed as text.
+    """
+    if not percent_format or parsed.value is None or isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return parsed
+    shown = (parsed.value * 100).normalize()
+    typed = f"{shown:f}%"
+    if not percentage:
+        return Parsed(None, typed, problem=f"'{typed}' has a % sign but this PI is not a percentage; type the number alone")
+    return Parsed(shown, typed, note=f"typed as {typed} (stored by the spreadsheet as {parsed.typed})")
 
 
 def _judge(

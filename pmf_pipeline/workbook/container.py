@@ -259,3 +259,63 @@ def core_modified(c: Container) -> str | None:
     for el in root.iter("{http://purl.org/dc/terms/}modified"):
         return (el.text or "").strip() or None
     return None
+
+
+_BUILTIN_PERCENT = {9, 10}  # 0% and 0.00%: the built-in formats Excel gives a cell when '85%' is typed
+_CELL_STYLE = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_S_ATTR = re.compile(rb"""\ss=["'](\d+)["']""")
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _is_percent_code(code: str) -> bool:
+    """A number format that scales by 100 and shows %: a % outside quotes, escapes and [brackets]."""
+    return "%" in _QUOTED.sub("", code)
+
+
+def percent_styles(c: Container) -> frozenset[int]:
+    """The cell style indexes (``s="N"`` in sheet XML) whose number format is a percentage.
+
+    When an updater types ``51.2%``, Excel and LibreOffice store the number 0.512 and give the cell a
+    percent format; the reader needs to know which cells those are to read the figure as shown.
+    styles.xml was unpacked under the container's caps and is parsed with defusedxml.
+    """
+    blob = c.parts.get("xl/styles.xml")
+    if not blob:
+        return frozenset()
+    try:
+        root = SafeET.fromstring(blob)
+    except Exception:
+        return frozenset()
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    custom = set()
+    for fmt in root.iter(f"{ns}numFmt"):
+        try:
+            if _is_percent_code(fmt.get("formatCode") or ""):
+                custom.add(int(fmt.get("numFmtId") or -1))
+        except ValueError:
+            continue
+    percent = _BUILTIN_PERCENT | custom
+    out = set()
+    xfs = root.find(f"{ns}cellXfs")
+    for i, xf in enumerate(xfs if xfs is not None else ()):
+        try:
+            if int(xf.get("numFmtId") or 0) in percent:
+                out.add(i)
+        except ValueError:
+            continue
+    return frozenset(out)
+
+
+def styled_cells(xml: bytes, styles: frozenset[int]) -> frozenset[str]:
+    """The addresses of the cells of a sheet whose style is one of ``styles``."""
+    if not styles:
+        return frozenset()
+    wanted = {str(s).encode() for s in styles}
+    out = set()
+    for attrs in _CELL_STYLE.findall(xml):
+        s = _S_ATTR.search(attrs)
+        if s and s.group(1) in wanted:
+            r = _R_ATTR.search(attrs)
+            if r:
+                out.add(r.group(1).decode())
+    return frozenset(out)

@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from pmf_pipeline import __version__
 from pmf_pipeline.config.models import Config, Unit
 from pmf_pipeline.periods import Period
+from pmf_pipeline.rules.numbers import NO_DATA_WORDS
 from pmf_pipeline.rules.status import STATUS_LOOKS
 from pmf_pipeline.workbook import layout
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec
@@ -33,6 +34,7 @@ LIVE_LABELS = {
     "off_target": f"{STATUS_LOOKS['off_target'].symbol} Off target",
     "check_value": "? Check the value",
 }
+NO_DATA_OFFERED = tuple(sorted(NO_DATA_WORDS))  # every spelling of 'no figure' the reader accepts, accepted as typed too
 _NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00", 3: "#,##0.000", 4: "#,##0.0000"}
 
 
@@ -250,11 +252,12 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
         else:
             ws.write_number(x, c, float(str(value)), f.get(number))
     lo, hi = pi.valid_range
-    lo_v = _literal(lo) if lo is not None else -1e15
-    hi_v = _literal(hi) if hi is not None else 1e15
     in_range = f"between {lo} and {hi}" if (lo is not None and hi is not None) else "a number"
     col = layout.col_index
-    actual_fmt = f.get("£#,##0" if pi.unit is Unit.currency else number, unlocked=True, fill=INPUT_FILL)
+    # A percentage typed by hand keeps the General format, so that '51.2%' typed in Excel or LibreOffice is
+    # stored with a percent format the reader recognises (a fixed number format hides it in LibreOffice).
+    typed_pct = pi.unit is Unit.percentage and not pi.calculation
+    actual_fmt = f.get(None if typed_pct else "£#,##0" if pi.unit is Unit.currency else number, unlocked=True, fill=INPUT_FILL)
     if pi.narrative:
         ws.write_blank(x, col("actual"), None, f.get(unlocked=True, fill=INPUT_FILL))
         ws.data_validation(
@@ -276,9 +279,9 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
         target_text = f" Target this quarter: {row.target:,}." if row.target is not None else ""
         prompt = f"{pi.polarity.value.capitalize()} is better.{target_text}" if pi.rated else "Context only: no target."
         ws.data_validation(x, col("actual"), x, col("actual"), {
-            "validate": "decimal", "criteria": "between", "minimum": lo_v, "maximum": hi_v, "ignore_blank": True,
+            "validate": "custom", "value": layout.input_rule(r, lo, hi, NO_DATA_OFFERED), "ignore_blank": True,
             "input_title": pi.ref[:32], "input_message": prompt[:255], "error_title": "Not a number in range",
-            "error_message": f"Type a number {in_range} for {pi.ref} (no % or £ sign needed). Leave blank if there is no figure yet."[:255],
+            "error_message": f"Type a number {in_range} for {pi.ref} (no £ sign needed), or n/a if there is no figure yet (and say why in the Comment)."[:255],
         })  # fmt: skip
         if pi.calculation:
             ws.write_formula(x, col("actual"), layout.calculated_actual_formula(r, pi.calculation.multiplier), actual_fmt, "")
@@ -298,13 +301,18 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
         ws.write_blank(x, col(key), None, f.get(unlocked=True, fill=INPUT_FILL))
     bands = row.bands
     if bands is not None:
-        ws.write_formula(x, col("status"), layout.status_formula(r, pi.decimals, bands.better, bands.met, bands.tolerance, LIVE_LABELS), f.get(), "")
+        ws.write_formula(
+            x, col("status"), layout.status_formula(r, pi.decimals, bands.better, bands.met, bands.tolerance, LIVE_LABELS, percent=typed_pct), f.get(), ""
+        )
     else:
         why = "narrative" if pi.narrative else "context" if not pi.rated else "no target"
         ws.write_string(x, col("status"), f"Not rated ({why})", f.get())
     if pi.rated or pi.evidence_required:
         better = 1 if pi.polarity.value == "higher" else -1
-        formula = layout.check_formula(r, pi.decimals, LIVE_LABELS["off_target"], row.significant_decline_below, better, pi.evidence_required)
+        fraction = typed_pct and row.target is not None and row.target >= 5
+        formula = layout.check_formula(
+            r, pi.decimals, LIVE_LABELS["off_target"], row.significant_decline_below, better, pi.evidence_required, percent=typed_pct, fraction_check=fraction
+        )
         ws.write_formula(x, col("check"), formula, f.get(), "")
     else:
         ws.write_blank(x, col("check"), None, f.get())
@@ -318,11 +326,6 @@ def _row_height(row: RowSpec) -> float:
         per_line = max(8, int(layout.BY_KEY[key].width * 1.1))  # characters per line at the default font, roughly
         lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")))
     return min(15.0 * lines + 3, 409.0)
-
-
-def _literal(d: Any) -> int | float:
-    """A bound as the spreadsheet should show it: 100, not 100.0."""
-    return int(d) if d == int(d) else float(d)
 
 
 def _metadata(ws: Any, spec: ReturnSpec, generated_at: dt.datetime) -> None:

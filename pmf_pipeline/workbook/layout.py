@@ -90,7 +90,28 @@ def _num(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
-def status_formula(row: int, decimals: int, better: int, met: Decimal, tolerance: Decimal, labels: dict[str, str]) -> str:
+def typed_value(row: int, percent: bool) -> str:
+    """The Actual as the updater sees it: a cell showing 51.2% (typed with a % sign, stored as 0.512)
+    counts as 51.2 for a percentage PI, as the pipeline reads it. CELL("format") gives "P1", "P2"...
+    for a percent-formatted cell in Excel and LibreOffice alike."""
+    a = cell("actual", row)
+    return f'IF(LEFT(CELL("format",{a}),1)="P",{a}*100,{a})' if percent else a
+
+
+def input_rule(row: int, lo: Decimal | None, hi: Decimal | None, no_data_words: tuple[str, ...]) -> str:
+    """The Actual cell's data validation: a number in range, or one of the words for 'no figure'.
+
+    The instructions say "leave the cell blank or type n/a"; the rule must accept what they offer.
+    FIND (not SEARCH) so that no typed character acts as a wildcard.
+    """
+    a = cell("actual", row)
+    bounds = [f"{a}>={_num(lo)}" if lo is not None else "", f"{a}<={_num(hi)}" if hi is not None else ""]
+    number = f"AND(ISNUMBER({a}),{','.join(b for b in bounds if b)})" if any(bounds) else f"ISNUMBER({a})"
+    words = "|" + "|".join(no_data_words) + "|"
+    return f'=OR({number},ISNUMBER(FIND("|"&LOWER(TRIM({a}))&"|","{words}")))'
+
+
+def status_formula(row: int, decimals: int, better: int, met: Decimal, tolerance: Decimal, labels: dict[str, str], percent: bool = False) -> str:
     """The live status: the pipeline's rule with its thresholds precomputed exactly in decimal.
 
     Spreadsheet arithmetic is binary floating point (90*0.9 is not 81 there), so the workbook never
@@ -99,7 +120,7 @@ def status_formula(row: int, decimals: int, better: int, met: Decimal, tolerance
     """
     a = cell("actual", row)
     op = ">=" if better > 0 else "<="
-    rounded = f"ROUND({a},{decimals})"
+    rounded = f"ROUND({typed_value(row, percent)},{decimals})"
     if met == 0 or tolerance == met:
         inner = f'IF({rounded}{op}{_num(met)},"{labels["met"]}","{labels["off_target"]}")'
     else:
@@ -113,15 +134,25 @@ def calculated_actual_formula(row: int, multiplier: Decimal) -> str:
     return f'=IF(AND(ISNUMBER({n}),ISNUMBER({d})),IF({d}=0,"",{n}/{d}{times}),"")'
 
 
-def check_formula(row: int, decimals: int, off_label: str, worse_than: Decimal | None, better: int, evidence: bool) -> str:
-    """'Comment required' when off target or 10% or more worse than last year; 'Evidence ref required'."""
+FRACTION_WARNING = "Type 85 for 85%"
+
+
+def check_formula(
+    row: int, decimals: int, off_label: str, worse_than: Decimal | None, better: int, evidence: bool, percent: bool = False, fraction_check: bool = False
+) -> str:
+    """'Comment required' when off target or 10% or more worse than last year; 'Evidence ref required';
+    and, for a percentage PI whose target is 5 or more, a warning when a fraction such as 0.85 is typed
+    without a % sign (it would be read as 0.85%)."""
     a, c, s, e = cell("actual", row), cell("comment", row), cell("status", row), cell("evidence", row)
     needs = [f'{s}="{off_label}"']
     if worse_than is not None:
         op = "<=" if better > 0 else ">="
-        needs.append(f"IF(ISNUMBER({a}),ROUND({a},{decimals}){op}{_num(worse_than)},FALSE)")
+        needs.append(f"IF(ISNUMBER({a}),ROUND({typed_value(row, percent)},{decimals}){op}{_num(worse_than)},FALSE)")
     cond = needs[0] if len(needs) == 1 else f"OR({','.join(needs)})"
     comment = f'IF(AND({cond},LEN(TRIM({c}))=0),"Comment required","")'
+    if fraction_check:
+        fraction = f'IF(AND(ISNUMBER({a}),LEFT(CELL("format",{a}),1)<>"P",{a}>0,{a}<1),"{FRACTION_WARNING}","")'
+        comment = f'TRIM({fraction}&" "&{comment})'
     if not evidence:
         return f"={comment}"
     ev = f'IF(AND(LEN({a}&"")>0,LEN(TRIM({e}))=0),"Evidence ref required","")'

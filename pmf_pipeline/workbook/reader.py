@@ -18,7 +18,7 @@ import python_calamine as pc
 
 from pmf_pipeline.errors import WorkbookError
 from pmf_pipeline.workbook import layout
-from pmf_pipeline.workbook.container import SEND_XLSX, core_modified, error_cells, extents, open_container
+from pmf_pipeline.workbook.container import SEND_XLSX, core_modified, error_cells, extents, open_container, percent_styles, styled_cells
 
 READ_COLS = len(layout.COLUMNS)
 _KEYS = tuple(c.key for c in layout.COLUMNS)
@@ -50,6 +50,7 @@ class RawReturn:
     errors: dict[str, str] = field(default_factory=dict)  # address -> '#DIV/0!'
     saved_at: str | None = None
     bounded: bool = False  # read row by row because the sheet reached far past the table
+    percent_cells: frozenset[str] = frozenset()  # addresses of cells with a percent number format ('51.2%' typed, 0.512 stored)
 
 
 def sha256(data: bytes) -> str:
@@ -118,6 +119,7 @@ def read_return(data: bytes, file: str) -> RawReturn:
         errors=error_cells(ret_xml) if b't="e"' in ret_xml else {},
         saved_at=core_modified(container),
         bounded=bounded,
+        percent_cells=styled_cells(ret_xml, percent_styles(container)),
     )
 
 

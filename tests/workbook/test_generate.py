@@ -43,7 +43,13 @@ def test_layout_protection_validation_and_metadata(blank_returns, config):
     dvs = {str(a): dv for dv in ws.data_validations.dataValidation for a in dv.sqref.ranges}
     pam028 = layout.row_of([r.pi.ref for r in spec.rows].index("PAM/028"))
     dv = dvs[layout.cell("actual", pam028)]
-    assert (dv.type, dv.operator or "between", dv.formula1, dv.formula2) == ("decimal", "between", "0", "100")  # 'between' is the default
+    a = layout.cell("actual", pam028)
+    words = "|n/a|na|n.a.|n/k|tbc|tba|tbd|-|–|—|--|no data|not available|awaiting data|nd|?|"
+    # a number in the PI's range, or a word the instructions offer for 'no figure' (FIND: no wildcards)
+    assert (dv.type, dv.formula1) == (
+        "custom",
+        f'OR(AND(ISNUMBER({a}),{a}>=0,{a}<=100),ISNUMBER(FIND("|"&LOWER(TRIM({a}))&"|","{"|" + "|".join(sorted(words.strip("|").split("|"))) + "|"}")))',
+    )
     assert "PAM/028" in dv.error and dv.showErrorMessage
     # every PI's Comment cell is under the 4,000-character rule (one rule over the column's PI rows)
     comment_rules = [dv for dv in ws.data_validations.dataValidation if dv.type == "textLength" and dv.promptTitle == "Comment"]
