@@ -1,8 +1,10 @@
 """Each PI's result for a period: value, target, status, trend and rating, from the master dataset.
 
-This is what exports and packs are built from. A value whose return had an error on that PI is
-held back ('awaiting correction') and rated as no data, so an unchecked figure never reaches a
-committee as if it were sound.
+This is what exports and packs are built from. A figure that is unsound (not a number, out of
+range, inconsistent with its numerator and denominator, from altered template content) is held
+back ('awaiting correction') and rated as no data, so an unchecked figure never reaches a committee
+as if it were sound. A figure whose only fault is a missing comment or evidence reference is rated
+and shown: its exception says the commentary is awaited, and the coordinator chases it.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ class PIResult:
     @property
     def exception(self) -> bool:
         return self.status == "off_target" or self.trend == "declined_significantly"
+
+    @property
+    def commentary_awaited(self) -> bool:
+        """An exception the service has not yet explained."""
+        return self.exception and not self.comment
 
 
 def period_results(config: Config, store: Store, period: Period) -> list[PIResult]:

@@ -39,6 +39,12 @@ RULES = {
 }
 
 
+# Errors the coordinator chases the service for, which say nothing against the figure itself: a figure
+# whose only errors are these is rated and shown (its exception listed with "commentary awaited"),
+# never held back, so a missing comment can never hide an off-target PI from a committee.
+CHASE_ONLY = frozenset({"comment_required", "evidence_missing"})
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str

@@ -17,7 +17,7 @@ from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import WorkbookError
 from pmf_pipeline.master.earlier import Previous, history_lookup
 from pmf_pipeline.periods import Period
-from pmf_pipeline.returns.findings import ERROR, WARNING, Finding, ReturnResult, ValueRecord
+from pmf_pipeline.returns.findings import CHASE_ONLY, ERROR, WARNING, Finding, ReturnResult, ValueRecord
 from pmf_pipeline.rules.numbers import Parsed, clean_text, parse_number
 from pmf_pipeline.rules.status import DECLINED_SIG, OFF, as_reported, rate, trend
 from pmf_pipeline.workbook import layout
@@ -220,7 +220,8 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
     n_before = len(result.findings)  # this row's findings are those appended from here on
 
     def row_has_error() -> bool:
-        return any(f.severity == ERROR for f in result.findings[n_before:])
+        """Whether the figure is unsound and must be held back (not merely missing its comment or evidence)."""
+        return any(f.severity == ERROR and f.code not in CHASE_ONLY for f in result.findings[n_before:])
 
     def err(code: str, key: str | None, message: str) -> None:
         _finding(result, code, ERROR, message, r, key, ref)
