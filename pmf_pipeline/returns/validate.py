@@ -117,17 +117,24 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
     return spec
 
 
+EXPECTED_SHEETS = (layout.INSTRUCTIONS_SHEET, layout.RETURN_SHEET, layout.META_SHEET)
+
+
 def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnResult, previous: Previous) -> None:
     file = result.file
     add = result.findings.append
-    expected = [c.label for c in layout.COLUMNS]
-    if list(raw.header[: len(expected)]) != expected:
+    _check_sheets(raw, result)
+    if not raw.columns_found:
+        expected = [c.label for c in layout.COLUMNS]
+        missing = [label for label in expected if list(raw.header).count(label) != 1]
         add(
             Finding(
                 "header_altered",
                 ERROR,
-                "the column headings of the Return sheet have been changed (columns added, removed or renamed); "
-                "please put the figures into the workbook as sent.",
+                "the column headings of the Return sheet have been changed: "
+                + ", ".join(f"'{m}'" for m in missing)
+                + (" is" if len(missing) == 1 else " are")
+                + " missing, renamed or repeated, so the figures cannot be matched to their columns. Please put the figures into the workbook as sent.",
                 file,
                 SHEET,
                 f"A{layout.HEADER_ROW}",
@@ -135,6 +142,18 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
         )
         result.outcome = "rejected"
         return
+    for letter, heading in raw.inserted:
+        add(
+            Finding(
+                "columns_inserted",
+                WARNING,
+                f"column {letter} ({'headed ' + repr(heading) if heading else 'without a heading'}) was inserted; every figure was still matched "
+                "by its column heading and nothing in it was read. Please leave the columns as sent next time.",
+                file,
+                SHEET,
+                f"{letter}{layout.HEADER_ROW}",
+            )
+        )
     found = [r for r in raw.rows if r.ref]
     counts = Counter(r.ref for r in found)
     spec_refs = [r.pi.ref for r in spec.rows]
@@ -148,14 +167,30 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
                     f"row {r.row} has figures but no PI reference: rows must not be added. Move the figures to the PI's own row.",
                     file,
                     SHEET,
-                    layout.cell("ref", r.row),
+                    r.cell("ref"),
                 )
             )
+    held: dict[str, RawRow] = {}
     for ref, n in counts.items():
         if n > 1:
-            add(Finding("rows_changed", ERROR, f"{ref} appears {n} times: keep only its own row and delete the copies.", file, SHEET, None, ref))
+            copies = [r for r in found if r.ref == ref]
+            cells = ", ".join(r.cell("ref") for r in copies)
+            add(
+                Finding(
+                    "rows_changed",
+                    ERROR,
+                    f"{ref} appears {n} times (rows {', '.join(str(r.row) for r in copies)}: cells {cells}). Keep only its own row and "
+                    "delete the copies; its figure is held back until then, and no earlier figure is used instead.",
+                    file,
+                    SHEET,
+                    copies[1].cell("ref"),
+                    ref,
+                )
+            )
+            if ref in asked:
+                held[ref] = copies[0]
         if ref not in asked:
-            row = next(r.row for r in found if r.ref == ref)
+            row = next(r for r in found if r.ref == ref)
             pi = config.pis.get(ref)
             if pi is not None and not pi.due_in(spec.period):
                 when = f"Q{pi.due_quarter}" if pi.frequency.value == "annual" else "Q2 and Q4"
@@ -166,7 +201,7 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
                         f"{ref} is reported in {when}, not in {spec.period.short_label}: remove this row and report it in the {when} return.",
                         file,
                         SHEET,
-                        layout.cell("ref", row),
+                        row.cell("ref"),
                         ref,
                     )
                 )
@@ -175,10 +210,10 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
                     Finding(
                         "rows_changed",
                         ERROR,
-                        f"row {row} ({ref}) was added: this return does not ask for {ref}. Remove the row.",
+                        f"row {row.row} ({ref}) was added: this return does not ask for {ref}. Remove the row.",
                         file,
                         SHEET,
-                        layout.cell("ref", row),
+                        row.cell("ref"),
                         ref,
                     )
                 )
@@ -194,10 +229,10 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
     if order != [ref for ref in spec_refs if ref in present]:
         add(
             Finding(
-                "rows_changed",
-                ERROR,
-                "the rows have been re-ordered or sorted; each figure was still read from its own PI's row, "
-                "but please send the workbook back in its original order.",
+                "rows_reordered",
+                WARNING,
+                "the rows have been re-ordered or sorted; every figure was still read from its own PI's row, "
+                "so nothing needs doing for this return. Please keep the order as sent next time.",
                 file,
                 SHEET,
             )
@@ -207,15 +242,46 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
         raw_row = by_ref.get(row_spec.pi.ref)
         if raw_row is not None:
             result.values.append(_check_row(raw_row, row_spec, config, raw, result, previous, spec.period))
+        elif row_spec.pi.ref in held:
+            # held back on this return: recorded as no figure with an error, so it supersedes (never keeps) an earlier figure
+            first = held[row_spec.pi.ref]
+            result.values.append(ValueRecord(pi_ref=row_spec.pi.ref, actual=None, sheet=SHEET, cell=first.cell("actual"), has_error=True))
 
 
-def _finding(result: ReturnResult, code: str, severity: str, message: str, row: int | None, key: str | None, ref: str) -> None:
-    cell = layout.cell(key, row) if row is not None and key is not None else None
+def _check_sheets(raw: RawReturn, result: ReturnResult) -> None:
+    """A sheet added, renamed or removed is reported; nothing on an added sheet is read."""
+    if not raw.sheets:
+        return
+    for name in raw.sheets:
+        if name not in EXPECTED_SHEETS:
+            result.findings.append(
+                Finding(
+                    "sheets_changed",
+                    WARNING,
+                    f"the workbook has a sheet '{name}' that the return was not sent with; nothing on it was read. "
+                    "If it holds figures or comments for this return, put them on the Return sheet.",
+                    result.file,
+                    name,
+                )
+            )
+    if layout.INSTRUCTIONS_SHEET not in raw.sheets:
+        result.findings.append(
+            Finding(
+                "sheets_changed",
+                WARNING,
+                f"the '{layout.INSTRUCTIONS_SHEET}' sheet was renamed or deleted; the figures were still read from the Return sheet.",
+                result.file,
+            )
+        )
+
+
+def _finding(result: ReturnResult, code: str, severity: str, message: str, raw_row: RawRow, key: str | None, ref: str) -> None:
+    cell = raw_row.cell(key) if key is not None else None
     result.findings.append(Finding(code, severity, message, result.file, SHEET, cell, ref))
 
 
 def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawReturn, result: ReturnResult, previous: Previous, period: Period) -> ValueRecord:
-    pi, r, v = row_spec.pi, raw_row.row, raw_row.values
+    pi, v = row_spec.pi, raw_row.values
     ref = pi.ref
     n_before = len(result.findings)  # this row's findings are those appended from here on
 
@@ -224,10 +290,10 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         return any(f.severity == ERROR and f.code not in CHASE_ONLY for f in result.findings[n_before:])
 
     def err(code: str, key: str | None, message: str) -> None:
-        _finding(result, code, ERROR, message, r, key, ref)
+        _finding(result, code, ERROR, message, raw_row, key, ref)
 
     def warn(code: str, key: str | None, message: str) -> None:
-        _finding(result, code, WARNING, message, r, key, ref)
+        _finding(result, code, WARNING, message, raw_row, key, ref)
 
     raw_locked = row_spec.raw_locked
     for key, want in row_spec.canonical_locked.items():
@@ -242,7 +308,7 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
             "The pre-filled columns must stay as sent; put the original back (the figures were still read).",
         )
     for key in ("actual", "numerator", "denominator") if raw.errors else ():
-        address = layout.cell(key, r)
+        address = raw_row.cell(key)
         if address in raw.errors:
             err(
                 "excel_error",
@@ -258,14 +324,14 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         updated_by=clean_text(v.get("updated_by")),
         verified_by=clean_text(v.get("verified_by")),
         sheet=SHEET,
-        cell=layout.cell("actual", r),
+        cell=raw_row.cell("actual"),
     )
     if pi.narrative:
         text = clean_text(v.get("actual"))
         if not text:
             err("value_missing", "actual", f"{ref} asks for a short account of progress in the Actual cell; it is blank.")
         return ValueRecord(actual=None, text=text or None, typed=text, has_error=row_has_error(), **record)
-    value, parsed, num, den = _value(row_spec, v, r, raw, err, warn)
+    value, parsed, num, den = _value(row_spec, v, raw_row, raw, err, warn)
     if value is None and not any(f.pi_ref == ref and f.severity == ERROR and f.code != "locked_altered" for f in result.findings[n_before:]):
         if comment:
             warn("value_missing", "actual", f"{ref} has no figure this quarter; the comment explains why, and it will be reported as 'no data'.")
@@ -286,13 +352,14 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
     )
 
 
-def _value(row_spec: RowSpec, v: dict, r: int, raw: RawReturn, err, warn):  # type: ignore[no-untyped-def]
+def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, warn):  # type: ignore[no-untyped-def]
     """The figure to use, from the Actual cell or the numerator and denominator."""
     pi = row_spec.pi
     pct = pi.unit.value == "percentage"
-    actual = _as_shown(parse_number(v.get("actual"), pct), v.get("actual"), layout.cell("actual", r) in raw.percent_cells, pct)
-    if layout.cell("actual", r) in raw.errors:
-        actual = Parsed(None, raw.errors[layout.cell("actual", r)], missing=True)
+    address = raw_row.cell("actual")
+    actual = _as_shown(parse_number(v.get("actual"), pct), v.get("actual"), address in raw.percent_cells, pct)
+    if address in raw.errors:
+        actual = Parsed(None, raw.errors[address], missing=True)
     if actual.problem:
         err("not_a_number", "actual", f"the Actual of {pi.ref} is not a number: {actual.problem}. Type the figure as a plain number.")
     if pi.calculation is None:

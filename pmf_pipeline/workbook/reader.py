@@ -21,7 +21,11 @@ from pmf_pipeline.workbook import layout
 from pmf_pipeline.workbook.container import SEND_XLSX, core_modified, error_cells, extents, open_container, percent_styles, styled_cells
 
 READ_COLS = len(layout.COLUMNS)
+EXTRA_COLS = 20  # columns an updater may have inserted, read so that figures can still be matched by heading
 _KEYS = tuple(c.key for c in layout.COLUMNS)
+_LABELS = tuple(c.label for c in layout.COLUMNS)
+_POSITIONS = {c.key: i for i, c in enumerate(layout.COLUMNS)}
+_LETTERS = {c.key: layout.col_letter(c.key) for c in layout.COLUMNS}
 MAX_RETURN_ROWS = 10000  # the most PIs one return can hold; rows past FIRST_ROW + this are never read
 NOT_A_RETURN = "this is not a return of this framework (it has no return identification: it may be some other workbook, or a copy pasted into a new one). Please send the return workbook you were sent, filled in."
 
@@ -32,11 +36,16 @@ class RawRow:
 
     row: int
     values: dict[str, Any]
+    letters: dict[str, str] = field(default_factory=lambda: _LETTERS)  # column letter of each key, as found in this workbook
     ref: str = field(init=False)  # the PI reference as typed, trimmed ('' if blank)
 
     def __post_init__(self) -> None:
         v = self.values.get("ref")
         object.__setattr__(self, "ref", str(v).strip() if v not in (None, "") else "")
+
+    def cell(self, key: str) -> str:
+        """The address of this row's cell for a layout column, where the column is in this workbook."""
+        return f"{self.letters[key]}{self.row}"
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,9 @@ class RawReturn:
     saved_at: str | None = None
     bounded: bool = False  # read row by row because the sheet reached far past the table
     percent_cells: frozenset[str] = frozenset()  # addresses of cells with a percent number format ('51.2%' typed, 0.512 stored)
+    sheets: tuple[str, ...] = ()  # every sheet's name, in workbook order
+    columns_found: bool = True  # every column heading was found (by position, or by heading after columns were inserted)
+    inserted: tuple[tuple[str, str], ...] = ()  # (column letter, heading) of columns not in the layout, when matched by heading
 
 
 def sha256(data: bytes) -> str:
@@ -99,28 +111,61 @@ def read_return(data: bytes, file: str) -> RawReturn:
     if "period" not in metadata or "directorate" not in metadata:
         raise WorkbookError(NOT_A_RETURN)
     header_i = layout.HEADER_ROW - 1
-    header = tuple("" if v is None else str(v).strip() for v in (grid[header_i] if len(grid) > header_i else []))[:READ_COLS]
+    width = READ_COLS + EXTRA_COLS
+    header = tuple("" if v is None else str(v).strip() for v in (grid[header_i] if len(grid) > header_i else []))[:width]
+    positions, inserted, found = _columns(header)
+    letters = _LETTERS if positions is _POSITIONS else {k: _letter(i) for k, i in positions.items()}
     rows = []
-    blank = [None] * READ_COLS
+    wanted = [(k, positions.get(k)) for k in _KEYS]
     for i in range(layout.FIRST_ROW - 1, min(len(grid), limit_rows)):
-        values = grid[i][:READ_COLS]
-        if not any(v is not None and v != "" for v in values):
+        cells = grid[i][:width]
+        if not any(v is not None and v != "" for v in cells):
             continue
-        if len(values) < READ_COLS:
-            values = values + blank[len(values) :]
-        rows.append(RawRow(i + 1, dict(zip(_KEYS, values, strict=True))))
+        values = {k: (cells[j] if j is not None and j < len(cells) else None) for k, j in wanted}
+        rows.append(RawRow(i + 1, values, letters))
     return RawReturn(
         file=file,
         sha256=sha256(data),
         size=len(data),
         metadata=metadata,
-        header=header,
+        header=header[:READ_COLS] if positions is _POSITIONS else tuple(header[positions[k]] if k in positions else "" for k in _KEYS),
         rows=tuple(rows),
         errors=error_cells(ret_xml) if b't="e"' in ret_xml else {},
         saved_at=core_modified(container),
         bounded=bounded,
         percent_cells=styled_cells(ret_xml, percent_styles(container)),
+        sheets=tuple(container.sheets),
+        columns_found=found,
+        inserted=inserted,
     )
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _columns(header: tuple[str, ...]) -> tuple[dict[str, int], tuple[tuple[str, str], ...], bool]:
+    """Where each layout column is: by position when the headings are as sent, else by heading.
+
+    An updater who inserts a column (for notes, say) moves every column after it; when every
+    heading is still there exactly once, each figure is matched by its heading and the inserted
+    columns are reported. When a heading is missing or doubled, positions are kept and
+    ``found`` is False (validation rejects the return, naming the headings).
+    """
+    if header[:READ_COLS] == _LABELS:
+        return _POSITIONS, (), True
+    where: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        where.setdefault(h, []).append(i)
+    if not all(len(where.get(label, ())) == 1 for label in _LABELS):
+        return _POSITIONS, (), False
+    positions = {k: where[label][0] for k, label in zip(_KEYS, _LABELS, strict=True)}
+    last = max(positions.values())
+    known = set(positions.values())
+    inserted = tuple((_letter(i), header[i]) for i in range(last) if i not in known)
+    return positions, inserted, True
 
 
 def _read_calamine(data: bytes) -> tuple[list[list[Any]], list[list[Any]]]:
@@ -137,7 +182,7 @@ def _read_bounded(data: bytes, limit_rows: int) -> tuple[list[list[Any]], list[l
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         meta = [list(r) for r in wb[layout.META_SHEET].iter_rows(min_row=1, max_row=50, max_col=2, values_only=True)]
-        grid = [list(r) for r in wb[layout.RETURN_SHEET].iter_rows(min_row=1, max_row=limit_rows, max_col=READ_COLS, values_only=True)]
+        grid = [list(r) for r in wb[layout.RETURN_SHEET].iter_rows(min_row=1, max_row=limit_rows, max_col=READ_COLS + EXTRA_COLS, values_only=True)]
     finally:
         wb.close()
     return meta, grid

@@ -33,6 +33,7 @@ def full(config, directorate, **overrides):
 
 
 def check(blank, config, directorate, tmp_path, edit=None, **overrides):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = fill_return(blank(directorate), full(config, directorate, **overrides), tmp_path / "r.xlsx")
     if edit:
         wb = openpyxl.load_workbook(path)
@@ -123,10 +124,88 @@ def _swap_rows(ws, wb):
         x.value, y.value = y.value, x.value
 
 
-def test_reordered_rows_are_flagged_but_read_by_reference(blank, config, tmp_path):
+def test_reordered_rows_are_accepted_with_a_warning_and_read_by_reference(blank, config, tmp_path):
     r = check(blank, config, "SS", tmp_path, edit=_swap_rows)
-    assert any(f.code == "rows_changed" and "re-ordered" in f.message for f in r.findings)
+    (f,) = [f for f in r.findings if f.code == "rows_reordered"]
+    assert (f.severity, f.sheet, f.cell, f.message) == (
+        "warning",
+        "Return",
+        None,
+        "the rows have been re-ordered or sorted; every figure was still read from its own PI's row, "
+        "so nothing needs doing for this return. Please keep the order as sent next time.",
+    )
+    assert r.outcome == "accepted" and not r.errors
     assert {v.pi_ref for v in r.values} == {x.pi.ref for x in build_spec(config, PERIOD, "SS").rows}
+    assert not any(v.has_error for v in r.values)
+
+
+def test_rows_sorted_by_title_are_read_by_reference(blank, config, tmp_path):
+    def sort_by_title(ws, wb):
+        first, n = layout.FIRST_ROW, len(build_spec(config, PERIOD, "SS").rows)
+        width = len(layout.COLUMNS)
+        rows = [[ws.cell(row=first + i, column=c).value for c in range(1, width + 1)] for i in range(n)]
+        rows.sort(key=lambda r: r[layout.col_index("title")])
+        for i, values in enumerate(rows):
+            for c, value in enumerate(values, start=1):
+                ws.cell(row=first + i, column=c).value = value
+
+    r = check(blank, config, "SS", tmp_path, edit=sort_by_title)
+    assert [f.code for f in r.findings if f.severity == "error"] == []
+    assert [f.code for f in r.findings if f.code == "rows_reordered"] == ["rows_reordered"]
+    good = check(blank, config, "SS", tmp_path / "good")
+    assert {v.pi_ref: v.actual for v in r.values} == {v.pi_ref: v.actual for v in good.values}
+
+
+def test_an_inserted_column_is_named_and_figures_are_matched_by_heading(blank, config, tmp_path):
+    def insert_notes(ws, wb):
+        at = layout.col_index("actual") + 1  # before Actual: every column from Actual on moves right
+        ws.insert_cols(at)
+        ws.cell(row=layout.HEADER_ROW, column=at).value = "My notes"
+        ws.cell(row=layout.FIRST_ROW, column=at).value = "ignore me"
+
+    r = check(blank, config, "SS", tmp_path, edit=insert_notes)
+    (f,) = [f for f in r.findings if f.code == "columns_inserted"]
+    assert (f.severity, f.cell, f.message) == (
+        "warning",
+        f"M{layout.HEADER_ROW}",
+        "column M (headed 'My notes') was inserted; every figure was still matched by its column heading and nothing in it was read. "
+        "Please leave the columns as sent next time.",
+    )
+    assert r.outcome == "accepted" and not r.errors, [x.message for x in r.errors]
+    good = check(blank, config, "SS", tmp_path / "good")
+    assert {v.pi_ref: v.actual for v in r.values} == {v.pi_ref: v.actual for v in good.values}
+    # a finding about a figure names the cell where the figure now is (column N, not M)
+    bad = check(blank, config, "SS", tmp_path / "bad", edit=insert_notes, **{"SSM/026": dict(actual="about 240")})
+    (nan,) = [x for x in bad.findings if x.code == "not_a_number"]
+    row = layout.row_of([x.pi.ref for x in build_spec(config, PERIOD, "SS").rows].index("SSM/026"))
+    assert nan.cell == f"N{row}"
+
+
+def test_a_renamed_heading_rejects_the_return_naming_the_heading(blank, config, tmp_path):
+    def rename(ws, wb):
+        ws[layout.cell("actual", layout.HEADER_ROW)] = "Actual figure"
+
+    r = check(blank, config, "SS", tmp_path, edit=rename)
+    (f,) = [f for f in r.findings if f.code == "header_altered"]
+    assert r.outcome == "rejected" and f.message == (
+        "the column headings of the Return sheet have been changed: 'Actual' is missing, renamed or repeated, "
+        "so the figures cannot be matched to their columns. Please put the figures into the workbook as sent."
+    )
+
+
+def test_an_added_sheet_is_reported_and_not_read(blank, config, tmp_path):
+    def add_sheet(ws, wb):
+        wb.create_sheet("My workings")["A1"] = 123
+
+    r = check(blank, config, "SS", tmp_path, edit=add_sheet)
+    (f,) = [f for f in r.findings if f.code == "sheets_changed"]
+    assert (f.severity, f.sheet, f.message) == (
+        "warning",
+        "My workings",
+        "the workbook has a sheet 'My workings' that the return was not sent with; nothing on it was read. "
+        "If it holds figures or comments for this return, put them on the Return sheet.",
+    )
+    assert r.outcome == "accepted" and not r.errors
 
 
 def test_deleted_inserted_duplicated_and_not_due_rows(blank, config, tmp_path):
@@ -144,7 +223,11 @@ def test_deleted_inserted_duplicated_and_not_due_rows(blank, config, tmp_path):
     msgs = " | ".join(f.message for f in r.findings if f.code in ("rows_changed", "not_due"))
     refs = [x.pi.ref for x in build_spec(config, PERIOD, "ENV").rows]
     assert f"the row for {refs[2]} was deleted" in msgs
-    assert f"{refs[0]} appears 2 times" in msgs
+    last = layout.FIRST_ROW + 20
+    assert f"{refs[0]} appears 2 times (rows {layout.FIRST_ROW}, {last}: cells A{layout.FIRST_ROW}, A{last}). Keep only its own row" in msgs
+    # held back on this return: no figure, and not the figure of an earlier return either
+    (dup,) = [v for v in r.values if v.pi_ref == refs[0]]
+    assert (dup.actual, dup.has_error) == (None, True)
     assert any(f.code == "not_due" and f.pi_ref == "PAM/020" and "Q4" in f.message for f in r.findings)
     assert "has figures but no PI reference" in msgs
 
