@@ -15,7 +15,6 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Union, get_args, get_origin
 
-import annotated_types as at
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -103,7 +102,7 @@ class _Place:
                     self.path.clear()
                 else:
                     self.path.append(f"item {part + 1}")
-            else:
+            elif part != "[key]":  # pydantic's mark for a dict's key: the entry already names it
                 self.path.append(str(part))
                 ann = None
             raw = raw.get(part) if isinstance(raw, dict) else raw[part] if isinstance(raw, list) and isinstance(part, int) and part < len(raw) else None
@@ -169,8 +168,11 @@ def _bounds(err: Any, place: _Place) -> str:
     def show(v: Any) -> str:
         return percent_text(Decimal(v)) if as_percent else str(v)
 
-    lo = next((("at least", m.ge) for m in meta if isinstance(m, at.Ge)), None) or next((("more than", m.gt) for m in meta if isinstance(m, at.Gt)), None)
-    hi = next((("at most", m.le) for m in meta if isinstance(m, at.Le)), None) or next((("below", m.lt) for m in meta if isinstance(m, at.Lt)), None)
+    def bound(word: str, attr: str) -> tuple[str, Any] | None:  # pydantic keeps Field(ge=...) as annotated_types.Ge(ge=...)
+        return next(((word, getattr(m, attr)) for m in meta if getattr(m, attr, None) is not None), None)
+
+    lo = bound("at least", "ge") or bound("more than", "gt")
+    hi = bound("at most", "le") or bound("below", "lt")
     if lo and hi and lo[0] == "at least" and hi[0] == "at most":
         rule = f"must be between {show(lo[1])} and {show(hi[1])}"
     else:
@@ -217,8 +219,8 @@ def _words(err: Any, place: _Place) -> str:
     if kind in ("tuple_type", "list_type", "too_short", "too_long", "iterable_type"):
         return _list_of(place.ann, name)
     if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
-        if not place.path and not place.entries:
-            return "expected an entry written as 'name: value' lines"
+        if not place.path:
+            return "expected an entry written as 'name: value' lines" + (", starting with '- code:'" if place.entries else "")
         return "expected 'name: value' lines indented beneath it"
     return f"'{value}' is not accepted here"
 

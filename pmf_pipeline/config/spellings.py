@@ -65,6 +65,8 @@ def uk_date(raw: Any) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    if raw is None:
+        raise ValueError(f"no date given; {DATE_ADVICE}")
     typed = str(raw).strip()
     if isinstance(raw, (bool, int, float)) or not typed:
         raise ValueError(f"'{typed}' is not a date; {DATE_ADVICE}")

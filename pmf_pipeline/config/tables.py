@@ -10,6 +10,7 @@ problem on every line is added to ``problems``; nothing stops at the first.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -59,47 +60,67 @@ def _column(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", header.strip().lower())
 
 
-def read_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...], problems: Problems) -> list[tuple[int, dict[str, str]]]:
-    """The lines of a CSV as (line number, {column: text}); problems with the file or its header added."""
-    file = str(path)
+def _text(path: Path, problems: Problems) -> str | None:
+    """The file's text: UTF-8 (with or without Excel's byte-order mark), or else Windows-1252, which is
+    what Excel's plain "CSV (Comma delimited)" writes (a £ is byte A3 there)."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f)
-            try:
-                header = next(reader, [])
-                names = [_column(h) for h in header]
-                suggested, seen = set(), set()
-                for typed, name in zip(header, names, strict=True):
-                    if name and name not in columns:
-                        problems.add(f"{file}, column '{typed.strip()}': {unknown_name(name, list(columns), 'column')}")
-                        suggested.add(nearest(name, list(columns)))
-                    elif name and name in seen:
-                        problems.add(f"{file}, column '{typed.strip()}': appears twice; keep one column of that name")
-                    seen.add(name)
-                missing = [c for c in required if c not in names]
-                unexplained = [c for c in missing if c not in suggested]
-                if unexplained:
-                    problems.add(f"{file}: the header row lacks the column(s) {', '.join(unexplained)}; it needs {', '.join(required)}")
-                if missing:
-                    return []
-                width = len(names)
-                if all(n in columns for n in names):  # the usual case: dict(zip()) is a few times faster
-                    return [
-                        (reader.line_num, dict(zip(names, row if len(row) >= width else row + [""] * (width - len(row)), strict=False)))
-                        for row in reader
-                        if "".join(row).strip()
-                    ]
-                keep = [(i, n) for i, n in enumerate(names) if n in columns]
-                rows = [(reader.line_num, {n: row[i] if i < len(row) else "" for i, n in keep}) for row in reader if "".join(row).strip()]
-                return rows
-            except csv.Error:
-                problems.add(f"{file}, line {reader.line_num}: cannot be read as CSV; save the file again from Excel as 'CSV UTF-8'")
-                return []
+        data = path.read_bytes()
     except FileNotFoundError:
-        problems.add(f"{file}: file not found; the configuration folder needs {', '.join(CONFIG_FILES)}")
-    except UnicodeDecodeError:
-        problems.add(f"{file}: not readable as UTF-8 text; save it as CSV UTF-8")
-    return []
+        problems.add(f"{path}: file not found; the configuration folder needs {', '.join(CONFIG_FILES)}")
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    problems.add(f"{path}: not readable as text; save it from Excel as 'CSV UTF-8'")
+    return None
+
+
+def _header(file: str, header: list[str], columns: tuple[str, ...], required: tuple[str, ...], problems: Problems) -> list[str] | None:
+    """The header's columns as pmf names them, or None when a required one is missing (all reported)."""
+    names = [_column(h) for h in header]
+    if len(header) == 1 and header[0].count(";") >= 2:
+        problems.add(f"{file}: the columns are separated by ';'; save the file from Excel as 'CSV UTF-8 (Comma delimited)'")
+        return None
+    suggested, seen = set(), set()
+    for typed, name in zip(header, names, strict=True):
+        if name and name not in columns:
+            problems.add(f"{file}, column '{typed.strip()}': {unknown_name(name, list(columns), 'column')}")
+            suggested.add(nearest(name, list(columns)))
+        elif name and name in seen:
+            problems.add(f"{file}, column '{typed.strip()}': appears twice; keep one column of that name")
+        seen.add(name)
+    missing = [c for c in required if c not in names]
+    unexplained = [c for c in missing if c not in suggested]  # a misspelt column is already named above
+    if unexplained:
+        problems.add(f"{file}: the header row lacks the column(s) {', '.join(unexplained)}; it needs {', '.join(required)}")
+    return None if missing else names
+
+
+def read_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...], problems: Problems) -> list[tuple[int, dict[str, str]]]:
+    """The lines of a CSV as (line number, {column: text}), blank lines left out; problems with the file
+    or its header added (and then no lines)."""
+    text = _text(path, problems)
+    if text is None:
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        names = _header(str(path), next(reader, []), columns, required, problems)
+        if names is None:
+            return []
+        width = len(names)
+        if all(n in columns for n in names):  # the usual case: dict(zip()) is a few times faster
+            return [
+                (reader.line_num, dict(zip(names, row if len(row) >= width else row + [""] * (width - len(row)), strict=False)))
+                for row in reader
+                if "".join(row).strip()
+            ]
+        keep = [(i, n) for i, n in enumerate(names) if n in columns]
+        return [(reader.line_num, {n: row[i] if i < len(row) else "" for i, n in keep}) for row in reader if "".join(row).strip()]
+    except csv.Error:
+        problems.add(f"{path}, line {reader.line_num}: cannot be read as CSV; save the file again from Excel as 'CSV UTF-8'")
+        return []
 
 
 def _keyed_rows(

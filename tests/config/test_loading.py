@@ -210,6 +210,20 @@ def test_csv_headers_as_excel_users_write_them(config_dir):
     assert load_config(config_dir).targets[("PAM/007", FinancialYear(2024))].annual == Decimal("90.7")
 
 
+def test_csv_saved_by_excel_without_utf8(config_dir):
+    """Excel's plain "CSV (Comma delimited)" writes Windows-1252, where £ is one byte."""
+    _set_cell(config_dir, "targets.csv", "CPM/053", "2026-27", "annual", "£250,000")
+    path = config_dir / "targets.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    assert load_config(config_dir).targets[("CPM/053", FinancialYear(2026))].annual == Decimal(250000)
+
+
+def test_csv_with_semicolons_says_how_to_save_it(config_dir):
+    path = config_dir / "history.csv"
+    path.write_text(path.read_text().replace(",", ";"))
+    assert _problem(config_dir) == f"{path}: the columns are separated by ';'; save the file from Excel as 'CSV UTF-8 (Comma delimited)'"
+
+
 @pytest.mark.parametrize(
     "typed, expected",
     [
