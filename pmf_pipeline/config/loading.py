@@ -1,53 +1,29 @@
 """Reading and checking the files of ``config/`` into a ``Config``.
 
-Every problem becomes one ConfigError that names the file, the entry (PI number and reference,
-CSV line) and the field, and says what is wrong, in words a performance officer can act on.
+Every mistake in all four files is collected (every PI entry, every CSV line, the checks between
+files), then raised as one ConfigError listing them one per line, each naming the file, the entry
+(PI number and reference, CSV line, directorate code) and the field, in words a performance officer
+can act on (``explain.py``). Values are accepted as spreadsheet users write them (``spellings.py``
+for tolerances and dates, ``tables.py`` for the CSV files).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from pmf_pipeline.config.models import CONFIG_FILES, PI, Config, Framework, HistoryValue, Target
-from pmf_pipeline.errors import ConfigError, UsageError
-from pmf_pipeline.periods import FinancialYear, Period
+from pmf_pipeline.config.explain import Problems, explain, nearest
+from pmf_pipeline.config.models import CONFIG_FILES, PI, Config, Framework
+from pmf_pipeline.config.tables import load_history, load_targets
+from pmf_pipeline.errors import ConfigError
 
-K = TypeVar("K")
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # about 10x faster on a large PI library
-
-
-def _field(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _explain(e: ValidationError, where: str) -> ConfigError:
-    """Turn pydantic's errors into lines a performance officer can act on."""
-    lines = []
-    for err in e.errors()[:10]:
-        msg = err["msg"]
-        if err["type"] == "missing":
-            msg = "this field is required but missing"
-        elif err["type"] == "extra_forbidden":
-            msg = "this field is not recognised (check the spelling)"
-        elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        field = _field(tuple(err["loc"]))
-        lines.append(f"{where}, field '{field}': {msg}" if field else f"{where}: {msg}")
-    more = f" (and {len(e.errors()) - 10} more)" if len(e.errors()) > 10 else ""
-    return ConfigError("\n".join(lines) + more)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -94,168 +70,136 @@ def _yaml_cache(text: str, data: Any = None) -> Any:
     return None
 
 
-def _dec(value: str, file: str, line: int, field: str) -> Decimal | None:
-    v = value.strip() if value else ""
-    if not v:
-        return None
-    try:
-        d = Decimal(v.replace(",", "") if "," in v else v)
-    except InvalidOperation:
-        raise ConfigError(f"{file}, line {line}, field '{field}': '{value}' is not a number") from None
-    if not d.is_finite():
-        raise ConfigError(f"{file}, line {line}, field '{field}': '{value}' is not a number")
-    return d
-
-
-def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f)
-            fields = next(reader, [])
-            missing = [c for c in required if c not in fields]
-            if missing:
-                raise ConfigError(f"{path}: the header row lacks the column(s) {', '.join(missing)}; it needs {', '.join(required)}")
-            # as csv.DictReader would give them (blank lines skipped, short rows padded), a few times faster
-            width = len(fields)
-            return [(reader.line_num, dict(zip(fields, row if len(row) >= width else row + [""] * (width - len(row)), strict=False))) for row in reader if row]
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found; the configuration folder needs {', '.join(CONFIG_FILES)}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not readable as UTF-8 text; save it as CSV UTF-8") from None
-
-
 def load_config(folder: str | Path) -> Config:
-    """Load and check the configuration in ``folder``; raise ConfigError naming what is wrong."""
+    """Load and check the configuration in ``folder``; raise one ConfigError naming every mistake."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ConfigError(f"{folder}: configuration folder not found")
-    fw_path, pis_path = folder / "framework.yaml", folder / "pis.yaml"
-    raw_fw = _read_yaml(fw_path)
-    if not isinstance(raw_fw, dict):
-        raise ConfigError(f"{fw_path}: expected settings written as 'name: value' lines")
-    try:
-        framework = Framework.model_validate(raw_fw)
-    except ValidationError as e:
-        raise _explain(e, str(fw_path)) from None
-    _check_framework(framework, fw_path)
-
-    raw_pis = _read_yaml(pis_path)
-    if isinstance(raw_pis, dict) and "pis" in raw_pis:
-        raw_pis = raw_pis["pis"]
-    if not isinstance(raw_pis, list):
-        raise ConfigError(f"{pis_path}: expected a list of PIs, each starting with '- ref:'")
-    pis: dict[str, PI] = {}
-    for i, entry in enumerate(raw_pis):
-        try:
-            pi = PI.model_validate(entry)
-        except ValidationError as e:
-            name = entry.get("ref") if isinstance(entry, dict) else None
-            raise _explain(e, f"{pis_path}, PI {i + 1}" + (f" ({name})" if name else "")) from None
-        if pi.ref in pis:
-            raise ConfigError(f"{pis_path}, PI {i + 1} ({pi.ref}): reference {pi.ref} is defined twice; each PI must appear once")
-        _check_pi(pi, framework, f"{pis_path}, PI {i + 1} ({pi.ref})")
-        pis[pi.ref] = pi
-
-    targets = _load_targets(folder / "targets.csv", pis)
-    history = _load_history(folder / "history.csv", pis)
+    problems = Problems()
+    framework, known = _load_framework(folder / "framework.yaml", problems)
+    pis, skip = _load_pis(folder / "pis.yaml", known, problems)
+    targets = load_targets(folder / "targets.csv", pis, skip, problems)
+    history = load_history(folder / "history.csv", pis, skip, problems)
+    if problems or framework is None:
+        raise problems.error()
     hashes = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in CONFIG_FILES}
     return Config(framework=framework, pis=pis, targets=targets, history=history, hashes=hashes)
 
 
-def _check_framework(fw: Framework, path: Path) -> None:
+class _Known:
+    """The codes framework.yaml defines, read from its text so that PIs are checked against them even
+    when another part of framework.yaml is wrong. None: that part is unreadable, so not checked."""
+
+    def __init__(self, raw: Any):
+        raw = raw if isinstance(raw, dict) else {}
+        self.directorates = self._codes(raw.get("directorates"), "services")
+        self.objectives = self._codes(raw.get("objectives"), "aims")
+        self.committees = self._codes(raw.get("committees"), None)
+
+    @staticmethod
+    def _codes(entries: Any, child: str | None) -> dict[str, set[str] | None] | None:
+        if not isinstance(entries, list):
+            return None
+        out: dict[str, set[str] | None] = {}
+        for e in entries:
+            if isinstance(e, dict) and isinstance(e.get("code"), str):
+                kids = e.get(child, []) if child else []
+                out[e["code"]] = {k["code"] for k in kids if isinstance(k, dict) and isinstance(k.get("code"), str)} if isinstance(kids, list) else None
+        return out
+
+
+def _load_framework(path: Path, problems: Problems) -> tuple[Framework | None, _Known]:
+    try:
+        raw = _read_yaml(path)
+    except ConfigError as e:
+        problems.add(str(e))
+        return None, _Known(None)
+    if not isinstance(raw, dict):
+        problems.add(f"{path}: expected settings written as 'name: value' lines")
+        return None, _Known(None)
+    try:
+        framework = Framework.model_validate(raw)
+    except ValidationError as e:
+        problems.extend(explain(e, Framework, raw, str(path)))
+        return None, _Known(raw)
+    _check_framework(framework, path, problems)
+    return framework, _Known(raw)
+
+
+def _load_pis(path: Path, known: _Known, problems: Problems) -> tuple[dict[str, PI], set[str] | None]:
+    """The PI library, and the references of entries too broken to use (None: the whole file is)."""
+    try:
+        raw = _read_yaml(path)
+    except ConfigError as e:
+        problems.add(str(e))
+        return {}, None
+    if isinstance(raw, dict) and "pis" in raw:
+        raw = raw["pis"]
+    if not isinstance(raw, list):
+        problems.add(f"{path}: expected a list of PIs, each starting with '- ref:'")
+        return {}, None
+    pis: dict[str, PI] = {}
+    broken: set[str] = set()
+    for i, entry in enumerate(raw):
+        name = entry.get("ref") if isinstance(entry, dict) else None
+        where = f"{path}, PI {i + 1}" + (f" ({name})" if name else "")
+        try:
+            pi = PI.model_validate(entry)
+        except ValidationError as e:
+            problems.extend(explain(e, PI, entry, where))
+            if name is not None:
+                broken.add(str(name).strip())
+            continue
+        if pi.ref in pis:
+            problems.add(f"{where}: reference {pi.ref} is defined twice; each PI must appear once")
+            continue
+        _check_pi(pi, known, where, problems)
+        pis[pi.ref] = pi
+    return pis, broken
+
+
+def _check_framework(fw: Framework, path: Path, problems: Problems) -> None:
     for kind, items in (("directorate", fw.directorates), ("objective", fw.objectives), ("committee", fw.committees)):
         seen: set[str] = set()
         for item in items:
             if item.code in seen:
-                raise ConfigError(f"{path}, {kind} {item.code}: code {item.code} is used twice")
+                problems.add(f"{path}, {kind} {item.code}: code {item.code} is used twice")
             seen.add(item.code)
     dirs = {d.code for d in fw.directorates}
     objs = {o.code for o in fw.objectives}
     for c in fw.committees:
         for d in c.remit.directorates:
             if d not in dirs:
-                raise ConfigError(f"{path}, committee {c.code}, field 'remit.directorates': unknown directorate '{d}'; known: {', '.join(sorted(dirs))}")
+                problems.add(f"{path}, committee {c.code}, field 'remit.directorates': unknown directorate '{d}'; {_nearest_known(d, dirs)}")
         for o in c.remit.objectives:
             if o not in objs:
-                raise ConfigError(f"{path}, committee {c.code}, field 'remit.objectives': unknown wellbeing objective '{o}'; known: {', '.join(sorted(objs))}")
+                problems.add(f"{path}, committee {c.code}, field 'remit.objectives': unknown wellbeing objective '{o}'; {_nearest_known(o, objs)}")
 
 
-def _check_pi(pi: PI, fw: Framework, where: str) -> None:
-    dirs = {d.code: d for d in fw.directorates}
-    if pi.directorate not in dirs:
-        raise ConfigError(f"{where}, field 'directorate': unknown directorate '{pi.directorate}'; known: {', '.join(dirs)}")
-    services = {s.code for s in dirs[pi.directorate].services}
-    if pi.service is not None and pi.service not in services:
-        raise ConfigError(f"{where}, field 'service': '{pi.service}' is not a service of {pi.directorate}; known: {', '.join(sorted(services))}")
-    objs = {o.code: o for o in fw.objectives}
-    if pi.objective is not None and pi.objective not in objs:
-        raise ConfigError(f"{where}, field 'objective': unknown wellbeing objective '{pi.objective}'; known: {', '.join(objs)}")
-    if pi.aim is not None:
-        if pi.objective is None or pi.aim not in {a.code for a in objs[pi.objective].aims}:
-            raise ConfigError(f"{where}, field 'aim': '{pi.aim}' is not an aim of objective {pi.objective}")
-    comms = {c.code for c in fw.committees}
-    for c in pi.committees:
-        if c not in comms:
-            raise ConfigError(f"{where}, field 'committees': unknown scrutiny committee '{c}'; known: {', '.join(sorted(comms))}")
+def _nearest_known(code: str, codes: Any) -> str:
+    """'known: A, B, C', led by the nearest code when one is close."""
+    guess = nearest(code, list(codes))
+    return (f"did you mean '{guess}'? " if guess else "") + f"known: {', '.join(sorted(codes))}"
 
 
-def _in_range(pi: PI, value: Decimal | None) -> bool:
-    lo, hi = pi.valid_range
-    return value is None or ((lo is None or value >= lo) and (hi is None or value <= hi))
-
-
-def _keyed_rows(path: Path, pis: dict[str, PI], when: str, parse: Callable[[str], K], what: str, value: str) -> Iterator[tuple[int, dict[str, str], str, K]]:
-    """Rows of a per-PI CSV: the PI must be in the library, ``when`` must parse, and each (PI, when) appears once."""
-    file = str(path)
-    seen: set[tuple[str, K]] = set()
-    for line, row in _read_csv(path, ("pi_ref", when, value)):
-        ref = (row.get("pi_ref") or "").strip()
-        if ref not in pis:
-            raise ConfigError(f"{file}, line {line}, field 'pi_ref': {what} for '{ref}', which is not in pis.yaml")
-        try:
-            key = parse(row.get(when) or "")
-        except UsageError as e:
-            raise ConfigError(f"{file}, line {line}, field '{when}': {e}") from None
-        if (ref, key) in seen:
-            raise ConfigError(f"{file}, line {line}: a second row for {ref} in {key}; keep one row per PI and {when}")
-        seen.add((ref, key))
-        yield line, row, ref, key
-
-
-def _load_targets(path: Path, pis: dict[str, PI]) -> dict[tuple[str, FinancialYear], Target]:
-    file = str(path)
-    out: dict[tuple[str, FinancialYear], Target] = {}
-    for line, row, ref, year in _keyed_rows(path, pis, "year", FinancialYear.parse, "a target", "annual"):
-        annual = _dec(row.get("annual", ""), file, line, "annual")
-        profile = tuple(_dec(row.get(f"q{q}", "") or "", file, line, f"q{q}") for q in (1, 2, 3, 4))
-        for field, value in [("annual", annual), *((f"q{q}", v) for q, v in zip((1, 2, 3, 4), profile, strict=False))]:
-            if not _in_range(pis[ref], value):
-                raise ConfigError(
-                    f"{file}, line {line} ({ref}), field '{field}': target {value} is outside the PI's valid range {pis[ref].valid_range[0]} to {pis[ref].valid_range[1]}"
-                )
-        if not pis[ref].rated and annual is not None:
-            raise ConfigError(f"{file}, line {line} ({ref}): {ref} is a context or narrative PI and cannot have a target")
-        out[(ref, year)] = Target(pi_ref=ref, year=year, annual=annual, profile=profile, rationale=(row.get("rationale") or "").strip())  # type: ignore[arg-type]
-    return out
-
-
-def _load_history(path: Path, pis: dict[str, PI]) -> dict[tuple[str, Period], HistoryValue]:
-    file = str(path)
-    out: dict[tuple[str, Period], HistoryValue] = {}
-    for line, row, ref, period in _keyed_rows(path, pis, "period", Period.parse, "history", "actual"):
-        pi = pis[ref]
-        raw = (row.get("actual") or "").strip()
-        if pi.narrative:
-            out[(ref, period)] = HistoryValue(pi_ref=ref, period=period, actual=None, text=raw or None)
-            continue
-        actual = _dec(raw, file, line, "actual")
-        if not _in_range(pi, actual):
-            raise ConfigError(f"{file}, line {line} ({ref}), field 'actual': {actual} is outside the PI's valid range")
-        out[(ref, period)] = HistoryValue(
-            pi_ref=ref,
-            period=period,
-            actual=actual,
-            numerator=_dec(row.get("numerator", "") or "", file, line, "numerator"),
-            denominator=_dec(row.get("denominator", "") or "", file, line, "denominator"),
-        )
-    return out
+def _check_pi(pi: PI, known: _Known, where: str, problems: Problems) -> None:
+    dirs = known.directorates
+    if dirs is not None:
+        if pi.directorate not in dirs:
+            problems.add(f"{where}, field 'directorate': unknown directorate '{pi.directorate}'; {_nearest_known(pi.directorate, dirs)}")
+        else:
+            services = dirs[pi.directorate]
+            if pi.service is not None and services is not None and pi.service not in services:
+                problems.add(f"{where}, field 'service': '{pi.service}' is not a service of {pi.directorate}; {_nearest_known(pi.service, services)}")
+    objs = known.objectives
+    if objs is not None:
+        if pi.objective is not None and pi.objective not in objs:
+            problems.add(f"{where}, field 'objective': unknown wellbeing objective '{pi.objective}'; {_nearest_known(pi.objective, objs)}")
+        elif pi.aim is not None:
+            aims = objs.get(pi.objective) if pi.objective is not None else set()
+            if aims is not None and pi.aim not in aims:
+                problems.add(f"{where}, field 'aim': '{pi.aim}' is not an aim of objective {pi.objective}")
+    if known.committees is not None:
+        for c in pi.committees:
+            if c not in known.committees:
+                problems.add(f"{where}, field 'committees': unknown scrutiny committee '{c}'; {_nearest_known(c, known.committees)}")

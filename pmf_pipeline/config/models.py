@@ -18,14 +18,19 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from pmf_pipeline.config.spellings import fraction, uk_date
 from pmf_pipeline.errors import UsageError
 from pmf_pipeline.periods import FinancialYear, Period
 
 CONFIG_FILES = ("framework.yaml", "pis.yaml", "targets.csv", "history.csv")
+
+# Written as spreadsheet users write them (see spellings.py): 10%, 10 % or 0.10; 24/07/2026 or 2026-07-24.
+Fraction = Annotated[Decimal, BeforeValidator(fraction)]
+UKDate = Annotated[dt.date, BeforeValidator(uk_date)]
 
 
 class Unit(Enum):
@@ -117,12 +122,12 @@ class StatusScheme(Enum):
 class Framework(_Model):
     council: str
     financial_year_start_month: Literal[4] = 4
-    tolerance: Decimal = Field(default=Decimal("0.10"), ge=0, lt=1)
+    tolerance: Fraction = Field(default=Decimal("0.10"), ge=0, lt=1)
     status_scheme: StatusScheme = StatusScheme.three_level
     labels: dict[str, str] = {}
-    swing_warning: Decimal = Field(default=Decimal("0.25"), gt=0)
+    swing_warning: Fraction = Field(default=Decimal("0.25"), gt=0)
     deadline_days_after_quarter_end: int = Field(default=21, ge=0, le=120)
-    deadlines: dict[str, dt.date] = {}
+    deadlines: dict[str, UKDate] = {}
     directorates: tuple[Directorate, ...]
     objectives: tuple[Objective, ...]
     committees: tuple[Committee, ...]
@@ -183,7 +188,7 @@ class PI(_Model):
     cumulative: bool = False
     calculation: Calculation | None = None
     valid_range: tuple[Decimal | None, Decimal | None] = (None, None)
-    tolerance: Decimal | None = Field(default=None, ge=0, lt=1)
+    tolerance: Fraction | None = Field(default=None, ge=0, lt=1)
     evidence_required: bool = False
     benchmark: Benchmark | None = None
     new: bool = False
