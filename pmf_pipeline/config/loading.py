@@ -184,6 +184,9 @@ def _check_pi(pi: PI, fw: Framework, where: str) -> None:
     dirs = {d.code: d for d in fw.directorates}
     if pi.directorate not in dirs:
         raise ConfigError(f"{where}, field 'directorate': unknown directorate '{pi.directorate}'; known: {', '.join(dirs)}")
+    types = [t.code for t in fw.pi_types]
+    if pi.type not in types:
+        raise ConfigError(f"{where}, field 'type': unknown PI type '{pi.type}'; known: {', '.join(types)} (the pi_types of framework.yaml)")
     services = {s.code for s in dirs[pi.directorate].services}
     if pi.service is not None and pi.service not in services:
         raise ConfigError(f"{where}, field 'service': '{pi.service}' is not a service of {pi.directorate}; known: {', '.join(sorted(services))}")
