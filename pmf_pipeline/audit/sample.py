@@ -42,7 +42,7 @@ def risk(r: PIResult, swings: set[str]) -> tuple[int, tuple[str, ...]]:
     reasons = []
     weight = 1
     for cond, w, why in (
-        (r.pi.type.value == "pam", 3, "Public Accountability Measure"),
+        (r.pi.type == "pam", 3, "Public Accountability Measure"),
         (r.status == "off_target", 3, "off target"),
         (r.pi.ref in swings, 2, "large change flagged"),
         (bool(r.normalisation and "worked out" not in r.normalisation), 2, "value normalised from what was typed"),

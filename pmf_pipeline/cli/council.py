@@ -22,11 +22,16 @@ def check_config(settings: Settings) -> None:
     """Check the configuration folder and say what it holds."""
     config = settings.config()
     fw = config.framework
+    terms = fw.terms
     click.echo(
-        f"{settings.config_dir}: {fw.council}: {len(config.pis)} PIs, {len(fw.directorates)} directorates, "
-        f"{len(fw.objectives)} wellbeing objectives, {len(fw.committees)} scrutiny committees, "
-        f"{len(config.targets)} targets, {len(config.history)} historical values. No problems found."
+        f"{settings.config_dir}: {fw.council}: {_count(len(config.pis), 'PI', 'PIs')}, {_count(len(fw.directorates), 'directorate', 'directorates')}, "
+        f"{_count(len(fw.objectives), terms.objective.singular, terms.objective.plural)}, {_count(len(fw.committees), terms.committee.singular, terms.committee.plural)}, "
+        f"{_count(len(config.targets), 'target', 'targets')}, {_count(len(config.history), 'historical value', 'historical values')}. No problems found."
     )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 @main.command()

@@ -30,6 +30,7 @@ ENTRY_NAMES = {
     "committees": "committee",
     "deadlines": "deadline for",
     "labels": "label",
+    "pi_types": "PI type",
 }
 _PATTERNS = {
     r"^[A-Za-z0-9_]+$": "a code uses only letters, digits and _ (no spaces)",

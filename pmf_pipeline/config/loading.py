@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from pmf_pipeline.config.explain import Problems, explain, nearest
-from pmf_pipeline.config.models import CONFIG_FILES, PI, Config, Framework
+from pmf_pipeline.config.models import CONFIG_FILES, DEFAULT_PI_TYPES, PI, Config, Framework
 from pmf_pipeline.config.tables import load_history, load_targets
 from pmf_pipeline.errors import ConfigError
 
@@ -95,6 +95,8 @@ class _Known:
         self.directorates = self._codes(raw.get("directorates"), "services")
         self.objectives = self._codes(raw.get("objectives"), "aims")
         self.committees = self._codes(raw.get("committees"), None)
+        types = raw.get("pi_types")
+        self.pi_types = [t.code for t in DEFAULT_PI_TYPES] if types is None else list(self._codes(types, None) or {}) or None
 
     @staticmethod
     def _codes(entries: Any, child: str | None) -> dict[str, set[str] | None] | None:
@@ -199,6 +201,8 @@ def _check_pi(pi: PI, known: _Known, where: str, problems: Problems) -> None:
             aims = objs.get(pi.objective) if pi.objective is not None else set()
             if aims is not None and pi.aim not in aims:
                 problems.add(f"{where}, field 'aim': '{pi.aim}' is not an aim of objective {pi.objective}")
+    if known.pi_types is not None and pi.type not in known.pi_types:
+        problems.add(f"{where}, field 'type': unknown PI type '{pi.type}'; known: {', '.join(known.pi_types)} (the pi_types of framework.yaml)")
     if known.committees is not None:
         for c in pi.committees:
             if c not in known.committees:

@@ -5,8 +5,8 @@ file, the entry and the field, and saying what is wrong. Everything is loaded on
 objects (``Config``) and stages are handed the parts they use.
 
 Files:
-- ``framework.yaml``: council, tolerance, status scheme, directorates, wellbeing objectives,
-  scrutiny committees, return deadlines.
+- ``framework.yaml``: council, tolerance, status scheme, directorates, objectives (and their aims),
+  committees, return deadlines, the council's own words for these (``terms``) and its PI types.
 - ``pis.yaml``: the PI definition library.
 - ``targets.csv``: one row per PI and financial year (annual target, quarterly profile, rationale).
 - ``history.csv``: actuals of earlier quarters (``period`` like 2025-26-Q2; annual PIs use their due quarter).
@@ -49,13 +49,6 @@ class Polarity(Enum):
     none = "none"
 
 
-class PIType(Enum):
-    pam = "pam"
-    social_services = "social_services"
-    national = "national"
-    local = "local"
-
-
 class Frequency(Enum):
     quarterly = "quarterly"
     half_yearly = "half_yearly"
@@ -72,7 +65,6 @@ UNIT_LABELS = {
     Unit.narrative: "Narrative",
 }
 POLARITY_LABELS = {Polarity.higher: "Higher is better", Polarity.lower: "Lower is better", Polarity.none: "Context only"}
-TYPE_SHORT = {PIType.pam: "PAM", PIType.social_services: "SSM", PIType.national: "National", PIType.local: "Local"}
 
 
 class _Model(BaseModel):
@@ -113,6 +105,60 @@ class Committee(_Model):
     remit: Remit = Remit()
 
 
+class Term(_Model):
+    """What the council calls something, in the singular and plural, as a sentence writes it (lower case
+    unless it is a name: "wellbeing objective", "Council Plan priority"). The plural defaults to the
+    singular and an "s"; a plain string in framework.yaml gives the singular alone."""
+
+    singular: str = Field(min_length=1)
+    plural: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = {"singular": v}
+        if isinstance(v, dict) and isinstance(v.get("singular"), str) and not v.get("plural"):
+            v = {**v, "plural": v["singular"] + "s"}
+        return v
+
+    @property
+    def heading(self) -> str:
+        """The singular at the start of a heading: "Wellbeing objective", "Council Plan priority"."""
+        return self.singular[:1].upper() + self.singular[1:]
+
+    @property
+    def plural_heading(self) -> str:
+        return self.plural[:1].upper() + self.plural[1:]
+
+
+class Terms(_Model):
+    """The council's own words for its objectives, their aims and its committees (``terms:``)."""
+
+    objective: Term = Term(singular="wellbeing objective")
+    aim: Term = Term(singular="aim")
+    committee: Term = Term(singular="scrutiny committee")
+
+
+class PIType(_Model):
+    """A kind of PI the council reports (``pi_types:``): ``short`` is shown beside each PI in workbooks
+    and packs; ``name`` and ``description`` explain it in a pack's "How to read this report"."""
+
+    code: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+    short: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+# The Welsh frameworks' four types: the default when framework.yaml has no ``pi_types:``.
+DEFAULT_PI_TYPES = (
+    PIType(code="pam", short="PAM", name="Public Accountability Measure", description="Reported by every council in Wales, so that councils can be compared."),
+    PIType(code="social_services", short="SSM", name="Social Services measure", description="Set nationally for social services in Wales."),
+    PIType(code="national", short="National", name="national indicator", description="Set nationally and reported by councils."),
+    PIType(code="local", short="Local", name="local measure", description="Chosen by the council to follow its own priorities."),
+)
+
+
 class StatusScheme(Enum):
     three_level = "three_level"
     bridgend = "bridgend"
@@ -135,6 +181,17 @@ class Framework(_Model):
     # Above this many PIs the corporate overview pack leaves out the per-PI detail tables: every PI is
     # still shown in detail in its directorate's pack and its scrutiny committee's pack. 0 means never.
     overview_detail_limit: int = Field(default=300, ge=0)
+    terms: Terms = Terms()
+    pi_types: tuple[PIType, ...] = Field(default=DEFAULT_PI_TYPES, min_length=1)
+
+    @field_validator("pi_types")
+    @classmethod
+    def _distinct_types(cls, v: tuple[PIType, ...]) -> tuple[PIType, ...]:
+        codes = [t.code for t in v]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise ValueError(f"PI type code {', '.join(twice)} is listed twice; give each type once")
+        return v
 
     @field_validator("deadlines")
     @classmethod
@@ -157,6 +214,13 @@ class Framework(_Model):
                 return d
         raise KeyError(code)
 
+    def pi_type(self, code: str) -> PIType:
+        """The council's PI type with this code (PIs are checked against the list on loading)."""
+        for t in self.pi_types:
+            if t.code == code:
+                return t
+        raise KeyError(code)
+
 
 class Calculation(_Model):
     numerator: str
@@ -173,7 +237,7 @@ class PI(_Model):
     ref: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.\-]*$")
     title: str
     definition: str
-    type: PIType
+    type: str  # a code from the framework's pi_types, checked on loading
     directorate: str
     service: str | None = None
     owner: str

@@ -50,7 +50,7 @@ def rows(results: list[PIResult]) -> list[dict[str, object]]:
             "directorate": r.pi.directorate,
             "pi_ref": r.pi.ref,
             "title": r.pi.title,
-            "type": r.pi.type.value,
+            "type": r.pi.type,
             "unit": r.pi.unit.value,
             "polarity": r.pi.polarity.value,
             "target": _d(r.target),

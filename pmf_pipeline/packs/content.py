@@ -1,9 +1,10 @@
 """What each pack holds, built from the period's results and tested apart from the rendering.
 
-Packs: the corporate overview (every PI), one per scrutiny committee (its remit), and one per
-directorate. Each holds an overall status summary, achievements (met and improved), exceptions
-(off target or declined significantly, with their commentary), the detail grouped by wellbeing
-objective, and data completeness.
+Packs: the corporate overview (every PI), one per committee (its remit), and one per directorate.
+Each holds an overall status summary, achievements (met and improved), exceptions (off target or
+declined significantly, with their commentary), the detail grouped by objective, and data
+completeness. Objectives, aims and committees are named in the council's own words (``Terms``), and
+each pack explains the PI types its PIs use.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pmf_pipeline.config.models import TYPE_SHORT, UNIT_LABELS, Config
+from pmf_pipeline.config.models import UNIT_LABELS, Config, PIType, Terms
 from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.packs.charts import trend_chart
 from pmf_pipeline.periods import Period
@@ -60,8 +61,14 @@ class HeatCell:
 
 @dataclass(frozen=True)
 class HeatMap:
+    """Counts by status: a row per aim (or, where the council's objectives have no aims, per objective),
+    a column per directorate; ``caption``, ``row_heading`` and ``note`` say which, in the council's words."""
+
     columns: tuple[str, ...]
     rows: tuple[tuple[str, tuple[HeatCell, ...]], ...]
+    caption: str = ""
+    row_heading: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,8 @@ class Pack:
     remit: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     detail_limit: int = 0  # set on a large council's overview, whose per-PI detail is left to the other packs
+    terms: Terms = Terms()  # what the council calls its objectives, aims and committees
+    pi_types: tuple[PIType, ...] = ()  # the PI types this pack's PIs use, in the council's order, for "How to read this report"
 
 
 def _fmt(v, decimals: int, unit: str) -> str:  # type: ignore[no-untyped-def]
@@ -104,14 +113,15 @@ def _fmt(v, decimals: int, unit: str) -> str:  # type: ignore[no-untyped-def]
     return f"£{s}" if unit == "currency" else s
 
 
-def make_row(r: PIResult, looks: dict[str, Look], directorates: dict[str, str]) -> Row:
+def make_row(r: PIResult, looks: dict[str, Look], directorates: dict[str, str], types: dict[str, str]) -> Row:
+    """``types`` maps each PI type's code to the label shown beside the PI (its ``short``)."""
     pi = r.pi
     unit = pi.unit.value
     bench = f"{pi.benchmark.label}: {_fmt(pi.benchmark.value, pi.decimals, unit)}" if pi.benchmark else ""
     return Row(
         ref=pi.ref,
         title=pi.title,
-        type=TYPE_SHORT[pi.type],
+        type=types.get(pi.type, pi.type),
         unit=UNIT_LABELS[pi.unit],
         directorate=directorates.get(pi.directorate, pi.directorate),
         target=_fmt(r.target, pi.decimals, unit),
@@ -134,23 +144,48 @@ def _summary(name: str, results: list[PIResult], looks: dict[str, Look]) -> Summ
 
 
 def _heatmap(config: Config, results: list[PIResult], looks: dict[str, Look]) -> HeatMap:
-    dirs = [d for d in config.framework.directorates if any(r.pi.directorate == d.code for r in results)]
+    """Aims by directorate; objectives by directorate where no objective of the council has aims."""
+    fw = config.framework
+    dirs = [d for d in fw.directorates if any(r.pi.directorate == d.code for r in results)]
     order = list(looks)
+    obj, aim_term = fw.terms.objective, fw.terms.aim
+    by_aim = any(o.aims for o in fw.objectives)
+    if by_aim:
+        lines = [(f"{aim.code} {aim.title}", [r for r in results if r.pi.aim == aim.code]) for o in fw.objectives for aim in o.aims]
+    else:
+        lines = [(f"{o.code} {o.title}", [r for r in results if r.pi.objective == o.code]) for o in fw.objectives]
     rows = []
-    for o in config.framework.objectives:
-        for aim in o.aims:
-            mine = [r for r in results if r.pi.aim == aim.code]
-            if not mine:
-                continue
-            cells = []
-            for d in dirs:
-                c = Counter(r.rating for r in mine if r.pi.directorate == d.code)
-                counts = tuple((looks[code], c[code]) for code in order if c.get(code))
-                rated = [code for code in order[: len(order) - 2] if c.get(code)]  # the last two are not rated / no data
-                worst = looks[max(rated, key=order.index)] if rated else None
-                cells.append(HeatCell(counts, worst))
-            rows.append((f"{aim.code} {aim.title}", tuple(cells)))
-    return HeatMap(tuple(d.name for d in dirs), tuple(rows))
+    for name, mine in lines:
+        if not mine:
+            continue
+        cells = []
+        for d in dirs:
+            c = Counter(r.rating for r in mine if r.pi.directorate == d.code)
+            counts = tuple((looks[code], c[code]) for code in order if c.get(code))
+            rated = [code for code in order[: len(order) - 2] if c.get(code)]  # the last two are not rated / no data
+            worst = looks[max(rated, key=order.index)] if rated else None
+            cells.append(HeatCell(counts, worst))
+        rows.append((name, tuple(cells)))
+    if by_aim:
+        return HeatMap(
+            tuple(d.name for d in dirs),
+            tuple(rows),
+            caption=f"{obj.heading} {aim_term.plural} by directorate",
+            row_heading=aim_term.heading,
+            note=f"Each cell counts the PIs of {_a(obj.singular)}'s {aim_term.singular} (row) in a directorate (column), by status.",
+        )
+    return HeatMap(
+        tuple(d.name for d in dirs),
+        tuple(rows),
+        caption=f"{obj.plural_heading} by directorate",
+        row_heading=obj.heading,
+        note=f"Each cell counts the PIs of {_a(obj.singular)} (row) in a directorate (column), by status.",
+    )
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: "a wellbeing objective", "an outcome"."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def slug(text: str) -> str:
@@ -173,10 +208,11 @@ def build_pack(
     fw = config.framework
     looks = rating_looks(fw.status_scheme.value, fw.labels)
     directorates = {d.code: d.name for d in fw.directorates}
+    types = {t.code: t.short for t in fw.pi_types}
     rows = {} if made is None else made
     for r in results:
         if r.pi.ref not in rows:
-            rows[r.pi.ref] = make_row(r, looks, directorates)
+            rows[r.pi.ref] = make_row(r, looks, directorates, types)
     groups = []
     for o in fw.objectives:
         mine = tuple(rows[r.pi.ref] for r in results if r.pi.objective == o.code)
@@ -220,13 +256,15 @@ def build_pack(
         no_data=tuple(rows[r.pi.ref] for r in results if r.status == "no_data" and not r.awaiting_correction),
         awaiting=tuple(rows[r.pi.ref] for r in results if r.awaiting_correction),
         remit=remit,
+        terms=fw.terms,
+        pi_types=tuple(t for t in fw.pi_types if any(r.pi.type == t.code for r in results)),
     )
 
 
 def build_packs(
     config: Config, period: Period, results: list[PIResult], states: list[ReturnState], received: dict[str, str], generated_at: dt.datetime
 ) -> list[Pack]:
-    """The corporate overview, a pack per scrutiny committee, and a pack per directorate.
+    """The corporate overview, a pack per committee, and a pack per directorate.
 
     ``received`` gives, per directorate, when its latest accepted return was taken in (ISO); each
     pack's 'data as at' is the latest of its own directorates', so a pack whose data did not change
@@ -255,6 +293,7 @@ def _remit_text(config: Config, committee) -> str:  # type: ignore[no-untyped-de
     if r.directorates:
         parts.append("directorate" + ("s " if len(r.directorates) > 1 else " ") + ", ".join(names[d] for d in r.directorates))
     if r.objectives:
-        parts.append("wellbeing objective" + ("s " if len(r.objectives) > 1 else " ") + "; ".join(f"{o} ({objs[o]})" for o in r.objectives))
+        term = config.framework.terms.objective
+        parts.append((term.plural if len(r.objectives) > 1 else term.singular) + " " + "; ".join(f"{o} ({objs[o]})" for o in r.objectives))
     parts.append("and the PIs the PI library assigns to this committee")
     return "This pack covers " + ", ".join(parts) + "."

@@ -179,7 +179,10 @@ def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook) -> None:
             f"{LIVE_LABELS['within_tolerance']} (within {', '.join(tol)} of target) or {LIVE_LABELS['off_target']}.",
             plain,
         ),
-        ("Off-target PIs appear as exceptions in the reports to scrutiny committees and Cabinet, with your comment: say why, and what is being done.", plain),
+        (
+            f"Off-target PIs appear as exceptions in the reports to {spec.terms.committee.plural} and Cabinet, with your comment: say why, and what is being done.",
+            plain,
+        ),
         ("", plain),
         ("Please do not", h3),
         ("Add, delete or reorder rows, or change the pre-filled columns: the return is checked against what was sent and would be rejected.", plain),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from pmf_pipeline.config.models import PI, POLARITY_LABELS, TYPE_SHORT, UNIT_LABELS, Config
+from pmf_pipeline.config.models import PI, POLARITY_LABELS, UNIT_LABELS, Config, Terms
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import Thresholds, as_reported, thresholds
 
@@ -43,6 +43,7 @@ class RowSpec:
     earlier: str
     last_year: Decimal | None
     tolerance: Decimal
+    type_short: str  # the council's label for the PI's type ("PAM", "Local"): locked content, so in the fingerprint
 
     @cached_property
     def locked(self) -> dict[str, object]:
@@ -52,7 +53,7 @@ class RowSpec:
             "ref": pi.ref,
             "title": pi.title,
             "definition": self.definition_text,
-            "type": TYPE_SHORT[pi.type],
+            "type": self.type_short,
             "unit": UNIT_LABELS[pi.unit],
             "polarity": POLARITY_LABELS[pi.polarity],
             "annual_target": self.annual_target,
@@ -111,6 +112,7 @@ class ReturnSpec:
     service_name: str | None
     deadline: str
     rows: tuple[RowSpec, ...]
+    terms: Terms = Terms()  # the council's words, for the instructions (not part of the fingerprint)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -151,6 +153,7 @@ def _build_spec(config: Config, period: Period, directorate: str, service: str |
                 earlier="; ".join(earlier),
                 last_year=ly.actual if ly else None,
                 tolerance=config.tolerance_for(pi),
+                type_short=fw.pi_type(pi.type).short,
             )
         )
     service_name = None
@@ -165,4 +168,5 @@ def _build_spec(config: Config, period: Period, directorate: str, service: str |
         service_name=service_name,
         deadline=f"{fw.deadline(period):%A %d %B %Y}",
         rows=tuple(rows),
+        terms=fw.terms,
     )

@@ -1,0 +1,74 @@
+"""A configuration folder for a new council, written by ``pmf init``.
+
+Two councils ship inside the package (package data, found through ``importlib.resources``, so an
+installed wheel has them wherever it runs):
+
+- ``councils/starter/``: a short, commented framework in neutral English-council words (one
+  directorate with one service, one Council Plan priority, one committee, two PI types and five example
+  PIs of different kinds), with targets for the current financial year and an empty history. It passes
+  ``pmf check-config`` and ``pmf generate`` as written, so a performance officer can change it a line
+  at a time and check as they go.
+- ``councils/sample/``: a copy of the repository's ``config/``, the sample council the README's
+  ``make quarter`` runs (a test keeps the two byte for byte the same).
+
+Nothing is ever overwritten: a ``config`` folder that already holds files is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pmf_pipeline.config.models import CONFIG_FILES
+from pmf_pipeline.errors import UsageError
+from pmf_pipeline.periods import FIRST_MONTH, FinancialYear, Period
+
+NOTE = "README.txt"  # the starter's note on what each file holds (CSV files cannot carry comments)
+YEAR_MARK = "{year}"  # in the starter's targets.csv: replaced by the current financial year
+
+
+@dataclass(frozen=True)
+class Started:
+    """What ``start_council`` wrote: the configuration folder, its files, and the quarter to generate first."""
+
+    config_dir: Path
+    files: tuple[Path, ...]
+    period: Period
+
+
+def current_period(today: dt.date) -> Period:
+    """The quarter ``today`` falls in (the financial year starts in April)."""
+    months = (today.month - FIRST_MONTH) % 12
+    start = today.year if today.month >= FIRST_MONTH else today.year - 1
+    return Period(FinancialYear(start), months // 3 + 1)
+
+
+def start_council(folder: str | Path, sample: bool = False, today: dt.date | None = None) -> Started:
+    """Write ``folder/config/``: the starter council, or with ``sample`` the sample council.
+
+    The starter's targets are for the financial year of ``today`` (default: the real today). Raise
+    UsageError, writing nothing, if ``folder/config`` already exists and is not an empty folder.
+    """
+    config_dir = Path(folder) / "config"
+    if config_dir.exists() and not (config_dir.is_dir() and not any(config_dir.iterdir())):
+        raise UsageError(
+            f"{config_dir} already exists and holds files; pmf init never overwrites a configuration. "
+            f"Choose a new folder (pmf init NEWFOLDER), or move {config_dir} aside first."
+        )
+    period = current_period(today or dt.date.today())
+    source = resources.files("pmf_pipeline.config") / "councils" / ("sample" if sample else "starter")
+    names = CONFIG_FILES if sample else (*CONFIG_FILES, NOTE)
+    try:
+        config_dir.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in names:
+            data = (source / name).read_bytes()
+            if not sample and name == "targets.csv":
+                data = data.replace(YEAR_MARK.encode(), str(period.year).encode())
+            (config_dir / name).write_bytes(data)
+            written.append(config_dir / name)
+    except OSError as e:
+        raise UsageError(f"{config_dir}: could not write the configuration ({e.strerror or e}); check the folder can be written to") from None
+    return Started(config_dir, tuple(written), period)
