@@ -17,6 +17,8 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import os
+import pickle
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,14 +50,24 @@ class FileOutcome:
     submission_id: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Held:
-    """A validated return waiting to be consolidated in saved order: its result and archive copy, not its bytes."""
+    """A validated return waiting to be consolidated in saved order: its archive copy and its result,
+    packed (a 50-PI result is about 50 KB as objects, 5 KB packed), never the workbook's bytes."""
 
     path: Path
-    result: ReturnResult
+    packed: bytes
     kept: Path
     order: tuple[dt.datetime, int]
+
+    @classmethod
+    def of(cls, path: Path, result: ReturnResult, kept: Path, order: tuple[dt.datetime, int]) -> _Held:
+        return cls(path, zlib.compress(pickle.dumps(result, pickle.HIGHEST_PROTOCOL), 1), kept, order)
+
+    @property
+    def result(self) -> ReturnResult:
+        result: ReturnResult = pickle.loads(zlib.decompress(self.packed))  # our own bytes, made just above
+        return result
 
 
 @dataclass
@@ -169,14 +181,15 @@ def ingest(
 
             for position, result in enumerate(validate_isolated(tasks(), checks)):
                 path, blob, modified = queued.popleft()
-                held = _Held(path, result, _archive(data_dir, period, path, blob, result), currency.saved_order(result, modified, position))
+                kept = _archive(data_dir, period, path, blob, result)
                 if result.outcome == "accepted":
+                    held = _Held.of(path, result, kept, currency.saved_order(result, modified, position))
                     waiting.setdefault((result.directorate, result.service), []).append(held)
                 else:
-                    done(_consolidate(store, data_dir, period, held))
+                    done(_consolidate(store, data_dir, period, path, result, kept))
             for group in waiting.values():
                 for held in sorted(group, key=lambda h: h.order):
-                    done(_consolidate(store, data_dir, period, held))
+                    done(_consolidate(store, data_dir, period, held.path, held.result, held.kept))
             order = {str(p): i for i, p in enumerate(paths)}
             summary.outcomes.sort(key=lambda o: order.get(o.result.file, 0))  # as given, whatever finished first
         finally:
@@ -210,13 +223,12 @@ def _archive(data_dir: Path, period: Period, path: Path, blob: bytes, result: Re
         ) from None
 
 
-def _consolidate(store: Store, data_dir: Path, period: Period, held: _Held) -> FileOutcome:
+def _consolidate(store: Store, data_dir: Path, period: Period, path: Path, result: ReturnResult, kept: Path) -> FileOutcome:
     """Record the validated (and already archived) return in one transaction, current or not as the returns decide."""
-    path, result = held.path, held.result
     seen = store.find_submission(str(period), result.sha256)
     if seen is not None:  # the same file twice in one run
         return _duplicate(store, seen, path, result.size)
     decision = currency.decide(store, period, result)
     received = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    sub = store.record(result, str(period), paths.relative(data_dir, held.kept), received, current=decision.current, notice=decision.notice)
-    return FileOutcome(result, result.outcome, str(held.kept), sub.notice, sub.current, sub.id)
+    sub = store.record(result, str(period), paths.relative(data_dir, kept), received, current=decision.current, notice=decision.notice)
+    return FileOutcome(result, result.outcome, str(kept), sub.notice, sub.current, sub.id)
