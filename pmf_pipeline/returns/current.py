@@ -158,6 +158,13 @@ def find(store: Store, period: Period, which: str) -> Submission:
     return hits[0]
 
 
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name to be found (some service accounts, containers)
+        raise UsageError("your login name cannot be found; say who is making this choice with --by NAME") from None
+
+
 @dataclass(frozen=True)
 class UseOutcome:
     used: Submission
@@ -169,7 +176,7 @@ def use_submission(data_dir: str | Path, period: Period, which: str, reason: str
     """Make an earlier submission current again (``pmf returns --use``), recording who, when and why."""
     if not reason.strip():
         raise UsageError('say why this submission should be used, e.g. --reason "the resubmission was sent by mistake"')
-    who = by or getpass.getuser()
+    who = by or _login_name()
     with data_lock(data_dir):
         store = Store(data_dir)
         try:

@@ -162,3 +162,31 @@ def test_use_by_file_name_or_hash_defaults_to_the_login_name_and_refuses_what_it
     assert no_reason.exit_code == 2 and 'say why with --reason, e.g. --reason "the resubmission was sent by mistake"' in no_reason.output
     assert use("--use", "1", "--reason", "  ").exit_code == 2
     assert use("--reason", "why").exit_code == 2
+
+
+def test_a_master_dataset_from_before_gains_notices_and_the_use_events_and_keeps_its_returns(blank, config, tmp_path):
+    import sqlite3
+
+    from pmf_pipeline.master.store import MIGRATIONS
+
+    data = tmp_path / "data"
+    data.mkdir()
+    old = sqlite3.connect(data / "master.sqlite")  # as the previous version left it: the first migration only
+    old.executescript(MIGRATIONS[0][1] + "; CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL);")
+    old.execute("INSERT INTO schema_migrations VALUES (?, '2026-10-01T00:00:00+00:00')", (MIGRATIONS[0][0],))
+    old.execute(
+        "INSERT INTO submissions (period, directorate, file_name, sha256, size, archive_path, received_at, saved_at, outcome, errors, warnings) "
+        "VALUES (?, 'SS', 'old.xlsx', 'abc', 1, 'archive/x.xlsx', '2026-10-22T10:00:00+00:00', '2026-10-21T09:00:00Z', 'accepted', 0, 0)",
+        (str(PERIOD),),
+    )
+    old.commit()
+    old.close()
+    store = Store(data)
+    try:
+        (sub,) = store.submissions(str(PERIOD))
+        assert sub.current and sub.notice is None and store.use_events(str(PERIOD)) == []
+        assert {r[0] for r in store.db.execute("SELECT name FROM schema_migrations")} == {m[0] for m in MIGRATIONS}
+    finally:
+        store.close()
+    outcome = ingest(CONFIG, data, PERIOD, [fill_return(blank("SS"), full(config, "SS"), tmp_path / "new.xlsx", saved_at=saved(10, 23))]).outcomes[0]
+    assert outcome.current and outcome.notice == "replaces the SS return received 22 October 2026 (saved 21 October): 11 figures changed"
