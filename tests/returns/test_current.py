@@ -190,3 +190,26 @@ def test_a_master_dataset_from_before_gains_notices_and_the_use_events_and_keeps
         store.close()
     outcome = ingest(CONFIG, data, PERIOD, [fill_return(blank("SS"), full(config, "SS"), tmp_path / "new.xlsx", saved_at=saved(10, 23))]).outcomes[0]
     assert outcome.current and outcome.notice == "replaces the SS return received 22 October 2026 (saved 21 October): 11 figures changed"
+
+
+def test_a_correction_saved_in_libreoffice_beats_the_original_whatever_the_names(blank, config, tmp_path):
+    import subprocess
+
+    from tests.conftest import need_program
+
+    soffice = need_program("soffice")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    fill_return(blank("SS"), full(config, "SS"), inbox / "b original.xlsx", saved_at=saved(10, 20))
+    edited = fill_return(blank("SS"), full(config, "SS", **{"SSM/026": dict(actual=200)}), tmp_path / "a corrected.xlsx", saved_at=saved(10, 22))
+    subprocess.run(  # written again by LibreOffice, document properties and all (it keeps the last-saved time when converting)
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--calc", "--convert-to", "xlsx", "--outdir", str(inbox), str(edited)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    summary = ingest(CONFIG, tmp_path / "data", PERIOD, collect_files([inbox]))
+    assert [o.status for o in summary.outcomes] == ["accepted", "accepted"], [f.message for o in summary.outcomes for f in o.result.errors]
+    values, subs = current_values(tmp_path / "data")
+    assert values["SSM/026"] == "200" and subs[-1].file_name.endswith("a corrected.xlsx") and subs[-1].current
+    assert summary.outcomes[0].notice == f"replaces the SS return received {today()} (saved 20 October): 1 figure changed"
