@@ -172,8 +172,7 @@ def _print_history(settings: Settings, period: Period) -> None:
         for s in subs:
             counts = f"{s.errors} error{'s' * (s.errors != 1)}, {s.warnings} warning{'s' * (s.warnings != 1)}"
             outcome = f"accepted, {counts}" if s.outcome == "accepted" else "rejected"
-            used = "CURRENT" if s.current else f"replaced by #{s.superseded_by}" if s.superseded_by else "not used"
-            click.echo(f"    #{s.id:<4} {Path(s.file_name).name}: received {when(s.received_at)}, saved {when(s.saved_at)}; {outcome}; {used}")
+            click.echo(f"    #{s.id:<4} {Path(s.file_name).name}: received {when(s.received_at)}, saved {when(s.saved_at)}; {outcome}; {past.standing(s)}")
             if s.notice:
                 click.echo(f"          {s.notice}")
     for e in past.events:

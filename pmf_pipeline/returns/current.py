@@ -203,6 +203,19 @@ class History:
     unidentified: list[Submission] = field(default_factory=list)
     events: list[UseEvent] = field(default_factory=list)
 
+    def standing(self, sub: Submission) -> str:
+        """Whether a submission is current, and if not, why: 'CURRENT', 'replaced by #5', 'replaced by #2 by hand',
+        'kept on record, not used (#3 was current)', 'not used' (rejected)."""
+        if sub.current:
+            return "CURRENT"
+        if sub.superseded_by is None:
+            return "not used"
+        if any(e.replaced_id == sub.id and e.submission_id == sub.superseded_by for e in self.events):
+            return f"replaced by #{sub.superseded_by} by hand"
+        if sub.superseded_by > sub.id:
+            return f"replaced by #{sub.superseded_by}"
+        return f"kept on record, not used (#{sub.superseded_by} was current)"
+
 
 def history(data_dir: str | Path, period: Period) -> History:
     store = Store(data_dir)

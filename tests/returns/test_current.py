@@ -82,6 +82,8 @@ def test_a_blank_return_does_not_replace_one_with_figures(blank, config, tmp_pat
     store = Store(data)
     assert store.db.execute("SELECT COUNT(*) FROM pi_values WHERE submission_id = 2 AND current = 1").fetchone()[0] == 0
     store.close()
+    h = CliRunner().invoke(main, ["--data", str(data), "returns", "--period", str(PERIOD), "--history"])
+    assert "; kept on record, not used (#1 was current)\n" in h.output and f"          has no figures, so the SS return received {today()}" in h.output
 
 
 def test_a_return_saved_before_the_current_one_is_kept_on_record_not_used(blank, config, tmp_path):
@@ -130,7 +132,7 @@ def test_resending_the_good_file_after_a_bad_one_says_how_to_use_it_and_use_make
     assert h.exit_code == 0, h.output
     assert "  SS\n    #1    good.xlsx: received " in h.output and "; accepted, 0 errors, 0 warnings; CURRENT\n" in h.output
     (line,) = [x for x in h.output.splitlines() if x.startswith("    #2 ")]
-    assert line.startswith("    #2    bad.xlsx: received ") and ", saved 23 Oct 2026 09:30; accepted, " in line and line.endswith("; replaced by #1")
+    assert line.startswith("    #2    bad.xlsx: received ") and ", saved 23 Oct 2026 09:30; accepted, " in line and line.endswith("; replaced by #1 by hand")
     assert f"          replaces the SS return received {today()} (saved 21 October): 4 figures changed\n" in h.output
     assert "  Made current by hand: #1 in place of #2, by Siân Evans on " in h.output and ": bad.xlsx was sent by mistake\n" in h.output
 
