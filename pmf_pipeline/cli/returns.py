@@ -90,6 +90,8 @@ def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: P
             click.echo(f"  SAME      {Path(o.result.file).name}: {o.result.findings[0].message}")
             continue
         print_result(o.result)
+        if o.notice:
+            click.echo(f"      {'current' if o.current else 'not used'}: {o.notice}")
         write_validation_report(o.result, config, folder)
     new = len(summary.outcomes) - summary.count("duplicate")
     if not summary.changed:
@@ -102,26 +104,80 @@ def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: P
     return (1 if summary.has_errors else 0), config
 
 
-def _print_tracker(settings: Settings, period: Period, config: Config | None = None) -> list:  # type: ignore[type-arg]
+def _print_tracker(settings: Settings, period: Period, config: Config | None = None) -> bool:
+    """Print the return tracker and the chase list; True if a return is overdue, rejected or has errors."""
     from pmf_pipeline.returns.tracker import tracker
 
     board = tracker(settings.config_dir, settings.data_dir, period, config)
-    click.echo(f"Returns for {period} (deadline {board.deadline:%d %B %Y}):")
+    click.echo(f"Returns for {period} (deadline {board.deadline.day} {board.deadline:%B %Y}):")
     for s in board.states:
-        click.echo(f"  {s.directorate:6} {s.name:32} {s.summary}" + (f"  [{Path(s.file).name}]" if s.file else ""))
+        where = f"  [#{s.submission_id} {Path(s.file).name}]" if s.file else ""
+        click.echo(f"  {s.label:7} {s.name:32} {s.summary}{where}")
     for sub in board.unidentified:
-        click.echo(f"  {'?':6} {Path(sub.file_name).name:32} rejected: not identifiable as any directorate's return")
-    return board.states
+        click.echo(f"  {'?':7} {Path(sub.file_name).name:32} rejected: not identifiable as any directorate's return  [#{sub.id}]")
+    if board.chase:
+        click.echo("To chase (past the deadline, not received): " + "; ".join(f"{s.label} {s.name}" for s in board.chase))
+    return board.has_problems
 
 
 @main.command("returns")
 @period_option
+@click.option("--history", is_flag=True, help="List every submission of the period: received, saved, outcome, current or replaced, and every --use.")
+@click.option("--use", "use", metavar="SUBMISSION", default=None, help="Make this submission current again: its number (#), file name or SHA-256 start.")
+@click.option("--reason", default=None, help="Why (with --use); recorded in the master dataset.")
+@click.option("--by", "by", default=None, help="Who made the choice (with --use; default: your login name).")
 @click.pass_obj
 @friendly
-def returns_cmd(settings: Settings, period: Period) -> None:
-    """The return tracker: which returns are in, late, rejected, or accepted with errors."""
-    states = _print_tracker(settings, period)
-    sys.exit(1 if any(s.state != "accepted" or s.errors for s in states) else 0)
+def returns_cmd(settings: Settings, period: Period, history: bool, use: str | None, reason: str | None, by: str | None) -> None:
+    """The return tracker: which returns are in, late, rejected, accepted with errors, or not yet due.
+
+    With --history, every submission and which one is current; with --use, make an earlier
+    submission current again (say why with --reason; it is recorded with who and when).
+    """
+    from pmf_pipeline.errors import UsageError
+
+    if use is not None:
+        from pmf_pipeline.returns.current import described, use_submission
+
+        if reason is None:
+            raise UsageError('say why with --reason, e.g. --reason "the resubmission was sent by mistake"')
+        done = use_submission(settings.data_dir, period, use, reason, by)
+        name = f"#{done.used.id} ({Path(done.used.file_name).name})"
+        if not done.changed:
+            click.echo(f"Submission {name} is already current; nothing changed.")
+        else:
+            click.echo(f"Submission {name} is now current" + (f", in place of {described(done.replaced)} (#{done.replaced.id})." if done.replaced else "."))
+    elif reason is not None or by is not None:
+        raise UsageError("--reason and --by go with --use SUBMISSION")
+    if history:
+        _print_history(settings, period)
+        return
+    problems = _print_tracker(settings, period)
+    sys.exit(1 if problems and use is None else 0)  # with --use, the status says the choice was recorded
+
+
+def _print_history(settings: Settings, period: Period) -> None:
+    from pmf_pipeline.returns.current import history, parse_time
+
+    def when(stamp: str | None) -> str:
+        t = parse_time(stamp)
+        return f"{t:%d %b %Y %H:%M}" if t else "unknown"
+
+    past = history(settings.data_dir, period)
+    click.echo(f"Submissions for {period}:")
+    if not past.returns and not past.unidentified:
+        click.echo("  none yet")
+    for who, subs in [*past.returns.items(), *([("?", past.unidentified)] if past.unidentified else [])]:
+        click.echo(f"  {who}")
+        for s in subs:
+            counts = f"{s.errors} error{'s' * (s.errors != 1)}, {s.warnings} warning{'s' * (s.warnings != 1)}"
+            outcome = f"accepted, {counts}" if s.outcome == "accepted" else "rejected"
+            click.echo(f"    #{s.id:<4} {Path(s.file_name).name}: received {when(s.received_at)}, saved {when(s.saved_at)}; {outcome}; {past.standing(s)}")
+            if s.notice:
+                click.echo(f"          {s.notice}")
+    for e in past.events:
+        in_place = f" in place of #{e.replaced_id}" if e.replaced_id else ""
+        click.echo(f"  Made current by hand: #{e.submission_id}{in_place}, by {e.made_by} on {when(e.made_at)}: {e.reason}")
 
 
 @main.command()

@@ -80,6 +80,9 @@ class Directorate(_Model):
     code: str = Field(pattern=r"^[A-Za-z0-9_]+$")
     name: str
     services: tuple[Service, ...] = ()
+    # How its returns come: one workbook for the directorate, or one per service (``pmf generate
+    # --by-service``); the return tracker expects, and chases, one return per service when by_service.
+    returns: Literal["by_directorate", "by_service"] = "by_directorate"
 
 
 class Aim(_Model):

@@ -13,7 +13,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -70,6 +70,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX findings_by_submission ON findings (submission_id);
         """,
     ),
+    (
+        # Which return is current is decided by the return (``returns.current``): each submission keeps
+        # the sentence ingest gave it (what it replaced, or why it was kept on record and not used), and
+        # every choice the team makes by hand (``pmf returns --use``) is an event, only ever added to.
+        "0002_current_return_notices_and_use_events",
+        """
+        ALTER TABLE submissions ADD COLUMN notice TEXT;
+        CREATE TABLE submission_events (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('use')),
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            replaced_id INTEGER REFERENCES submissions(id),
+            made_by TEXT NOT NULL,
+            made_at TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX events_by_period ON submission_events (period);
+        """,
+    ),
 ]
 
 
@@ -96,6 +116,26 @@ class Submission:
     warnings: int
     superseded_by: int | None
     supersedes: int | None
+    service: str | None = None
+    notice: str | None = None  # what ingest said: what this return replaced, or why it is kept on record and not used
+
+    @property
+    def current(self) -> bool:
+        """The accepted return whose figures are used (one per directorate, or per service)."""
+        return self.outcome == "accepted" and self.superseded_by is None
+
+
+@dataclass(frozen=True)
+class UseEvent:
+    """The team made an earlier submission current again by hand (``pmf returns --use``)."""
+
+    id: int
+    period: str
+    submission_id: int
+    replaced_id: int | None
+    made_by: str
+    made_at: str
+    reason: str
 
 
 class Store:
@@ -163,20 +203,38 @@ class Store:
         row = self.db.execute("SELECT * FROM submissions WHERE period = ? AND sha256 = ?", (period, sha)).fetchone()
         return _submission(row) if row else None
 
-    def record(self, result: ReturnResult, period: str, archive_path: str, received_at: str) -> Submission:
-        """Consolidate one return, all or nothing: the submission, its findings, and its values."""
+    def current_submission(self, period: str, directorate: str | None, service: str | None) -> Submission | None:
+        """The accepted return of a directorate (or one service of it) whose figures are used, if any."""
+        row = self.db.execute(
+            "SELECT * FROM submissions WHERE period = ? AND directorate = ? AND COALESCE(service, '') = ? AND outcome = 'accepted' "
+            "AND superseded_by IS NULL ORDER BY id DESC LIMIT 1",
+            (period, directorate, service or ""),
+        ).fetchone()
+        return _submission(row) if row else None
+
+    def record(
+        self,
+        result: ReturnResult,
+        period: str,
+        archive_path: str,
+        received_at: str,
+        current: bool = True,
+        notice: Callable[[int], str] | None = None,
+    ) -> Submission:
+        """Consolidate one return, all or nothing: the submission, its findings, and its values.
+
+        An accepted return with ``current`` replaces the directorate's (or service's) current return;
+        without it, it is kept on record, marked as replaced by the current return, its figures not
+        used. ``notice(id)`` is the sentence explaining which (it may name the new submission's id).
+        """
         self._actuals.pop(period, None)  # this period's figures are about to change
         with self.transaction():
-            prior = None
-            if result.outcome == "accepted":
-                prior = self.db.execute(
-                    "SELECT id FROM submissions WHERE period = ? AND directorate = ? AND COALESCE(service, '') = ? AND outcome = 'accepted' "
-                    "AND superseded_by IS NULL",
-                    (period, result.directorate, result.service or ""),
-                ).fetchone()
+            prior = self.current_submission(period, result.directorate, result.service) if result.outcome == "accepted" else None
+            if not current and prior is None:
+                current = True  # nothing else to use
             cur = self.db.execute(
                 "INSERT INTO submissions (period, directorate, service, file_name, sha256, size, archive_path, received_at, saved_at, generated_at, "
-                "template_version, outcome, errors, warnings, supersedes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "template_version, outcome, errors, warnings, supersedes, superseded_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     period,
                     result.directorate,
@@ -192,25 +250,30 @@ class Store:
                     result.outcome,
                     len(result.errors),
                     len(result.warnings),
-                    prior[0] if prior else None,
+                    prior.id if prior and current else None,
+                    prior.id if prior and not current else None,
                 ),
             )
             sid = cur.lastrowid
+            assert sid is not None
+            if notice is not None:
+                self.db.execute("UPDATE submissions SET notice = ? WHERE id = ?", (notice(sid), sid))
             self.db.executemany(
                 "INSERT INTO findings VALUES (?,?,?,?,?,?,?)",
                 [(sid, f.code, f.severity, f.sheet, f.cell, f.pi_ref, f.message) for f in result.findings],
             )
             if result.outcome == "accepted":
-                if prior:
-                    self.db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, prior[0]))
+                if prior and current:
+                    self.db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, prior.id))
                 refs = [v.pi_ref for v in result.values]
-                self.db.execute(
-                    f"UPDATE pi_values SET current = 0 WHERE period = ? AND current = 1 AND pi_ref IN ({','.join('?' * len(refs))})",
-                    (period, *refs),
-                )
+                if current:
+                    self.db.execute(
+                        f"UPDATE pi_values SET current = 0 WHERE period = ? AND current = 1 AND pi_ref IN ({','.join('?' * len(refs))})",
+                        (period, *refs),
+                    )
                 self.db.executemany(
                     "INSERT INTO pi_values (period, pi_ref, submission_id, source, actual, text, numerator, denominator, comment, evidence, "
-                    "updated_by, verified_by, sheet, cell, typed, normalisation, has_error) VALUES (?,?,?,'return',?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "updated_by, verified_by, sheet, cell, typed, normalisation, has_error, current) VALUES (?,?,?,'return',?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     [
                         (
                             period,
@@ -229,12 +292,46 @@ class Store:
                             v.typed,
                             v.normalisation,
                             int(v.has_error),
+                            int(current),
                         )
                         for v in result.values
                     ],
                 )
         got = self.db.execute("SELECT * FROM submissions WHERE id = ?", (sid,)).fetchone()
         return _submission(got)
+
+    def submission(self, submission_id: int) -> Submission | None:
+        row = self.db.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        return _submission(row) if row else None
+
+    def use_submission(self, period: str, submission_id: int, made_by: str, reason: str, made_at: str | None = None) -> Submission | None:
+        """Make an accepted submission current again, in one transaction: its figures become the ones
+        used, the return it displaces is marked as replaced by it, and the choice is recorded as an
+        event (who, when, why). Returns the submission it displaced (None if there was none)."""
+        self._actuals.pop(period, None)
+        with self.transaction():
+            target = self.submission(submission_id)
+            assert target is not None and target.outcome == "accepted" and target.period == period
+            was = self.current_submission(period, target.directorate, target.service)
+            if was is not None:
+                self.db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (target.id, was.id))
+                self.db.execute("UPDATE pi_values SET current = 0 WHERE submission_id = ? AND current = 1", (was.id,))
+            self.db.execute("UPDATE submissions SET superseded_by = NULL WHERE id = ?", (target.id,))
+            self.db.execute(
+                "UPDATE pi_values SET current = 0 WHERE period = ? AND current = 1 AND pi_ref IN (SELECT pi_ref FROM pi_values WHERE submission_id = ?)",
+                (period, target.id),
+            )
+            self.db.execute("UPDATE pi_values SET current = 1 WHERE submission_id = ?", (target.id,))
+            self.db.execute(
+                "INSERT INTO submission_events (period, action, submission_id, replaced_id, made_by, made_at, reason) VALUES (?, 'use', ?, ?, ?, ?, ?)",
+                (period, target.id, was.id if was else None, made_by, made_at or _now(), reason),
+            )
+        return was
+
+    def use_events(self, period: str) -> list[UseEvent]:
+        """Every time the team made a submission of the period current by hand, oldest first."""
+        rows = self.db.execute("SELECT * FROM submission_events WHERE period = ? AND action = 'use' ORDER BY id", (period,))
+        return [UseEvent(**{k: r[k] for k in UseEvent.__dataclass_fields__}) for r in rows]
 
     def submissions(self, period: str) -> list[Submission]:
         return [_submission(r) for r in self.db.execute("SELECT * FROM submissions WHERE period = ? ORDER BY id", (period,))]
@@ -286,7 +383,7 @@ class Store:
     def snapshot(self) -> list[tuple]:
         """Every row of every table, for tests and audit comparisons."""
         out = []
-        for table in ("submissions", "findings", "pi_values"):
+        for table in ("submissions", "findings", "pi_values", "submission_events"):
             out += [(table, *tuple(r)) for r in self.db.execute(f"SELECT * FROM {table} ORDER BY rowid")]
         return out
 

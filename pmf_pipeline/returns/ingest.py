@@ -1,10 +1,15 @@
 """Ingest returned workbooks: archive each original, validate it, consolidate it into the master dataset.
 
-For each file, in order: the bytes are read once; the original is copied byte for byte into the
-archive (``DATA/archive/PERIOD/DIRECTORATE/SHA256.xlsx``, written, flushed and never overwritten)
-before anything reaches the master dataset; then the return is identified, validated and
-consolidated in one transaction. A file already received (same SHA-256 for the period) changes
-nothing. A corrected resubmission supersedes the earlier return; both stay on record.
+For each file: the bytes are read once and validated in a worker; as soon as its result is back the
+original is copied byte for byte into the archive (``DATA/archive/PERIOD/DIRECTORATE/SHA256.xlsx``,
+written, flushed and never overwritten), so nothing reaches the master dataset that is not kept, and
+no file is read twice (an inbox file overwritten mid-run cannot slip in unvalidated). Rejected files
+are then recorded at once; accepted returns are consolidated, each in one transaction, once the whole
+inbox is read, in the order they were saved for each directorate (or service), not by file name, so
+a corrected ``return (1).xlsx`` replaces the ``return.xlsx`` it corrects. Only results are held
+until then (values, not workbook bytes). Which return becomes current, and the sentence saying so,
+is ``returns.current``'s. A file already received (same SHA-256 for the period) changes nothing;
+every return stays on record.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import os
+import pickle
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +31,7 @@ from pmf_pipeline.master import paths
 from pmf_pipeline.master.earlier import master_lookup
 from pmf_pipeline.master.store import Store, Submission, data_lock
 from pmf_pipeline.periods import Period
+from pmf_pipeline.returns import current as currency
 from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
 from pmf_pipeline.returns.isolation import Checks, validate_isolated
 from pmf_pipeline.workbook.container import MAX_FILE_BYTES
@@ -37,6 +45,29 @@ class FileOutcome:
     result: ReturnResult
     status: str  # accepted | rejected | duplicate
     archive_path: str | None = None
+    notice: str | None = None  # what it replaced, or why it is kept on record and not used
+    current: bool = False  # its figures are the ones used
+    submission_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A validated return waiting to be consolidated in saved order: its archive copy and its result,
+    packed (a 50-PI result is about 50 KB as objects, 5 KB packed), never the workbook's bytes."""
+
+    path: Path
+    packed: bytes
+    kept: Path
+    order: tuple[dt.datetime, int]
+
+    @classmethod
+    def of(cls, path: Path, result: ReturnResult, kept: Path, order: tuple[dt.datetime, int]) -> _Held:
+        return cls(path, zlib.compress(pickle.dumps(result, pickle.HIGHEST_PROTOCOL), 1), kept, order)
+
+    @property
+    def result(self) -> ReturnResult:
+        result: ReturnResult = pickle.loads(zlib.decompress(self.packed))  # our own bytes, made just above
+        return result
 
 
 @dataclass
@@ -128,7 +159,8 @@ def ingest(
         try:
             store.load_history(config.history)
             checks = Checks(config, period, _previous_figures(store, config, period))
-            queued: collections.deque[tuple[Path, bytes]] = collections.deque()
+            queued: collections.deque[tuple[Path, bytes, float]] = collections.deque()
+            waiting: dict[tuple[str | None, str | None], list[_Held]] = {}
 
             def tasks() -> Iterator[tuple[bytes | None, str]]:
                 for path in paths:
@@ -137,9 +169,9 @@ def ingest(
                         outcome = FileOutcome(ReturnResult(str(path), "", findings=[Finding("unreadable", ERROR, str(blob), str(path))]), "rejected")
                         done(outcome)
                     elif (seen := store.find_submission(str(period), sha256(blob))) is not None:
-                        done(_duplicate(seen, path, blob))
+                        done(_duplicate(store, seen, path, len(blob)))
                     else:
-                        queued.append((path, blob))
+                        queued.append((path, blob, _modified(path)))
                         yield blob, str(path)
 
             def done(outcome: FileOutcome) -> None:
@@ -147,9 +179,17 @@ def ingest(
                 if on_file:
                     on_file(outcome)
 
-            for result in validate_isolated(tasks(), checks):
-                path, blob = queued.popleft()
-                done(_consolidate(store, data_dir, period, blob, path, result))
+            for position, result in enumerate(validate_isolated(tasks(), checks)):
+                path, blob, modified = queued.popleft()
+                kept = _archive(data_dir, period, path, blob, result)
+                if result.outcome == "accepted":
+                    held = _Held.of(path, result, kept, currency.saved_order(result, modified, position))
+                    waiting.setdefault((result.directorate, result.service), []).append(held)
+                else:
+                    done(_consolidate(store, data_dir, period, path, result, kept))
+            for group in waiting.values():
+                for held in sorted(group, key=lambda h: h.order):
+                    done(_consolidate(store, data_dir, period, held.path, held.result, held.kept))
             order = {str(p): i for i, p in enumerate(paths)}
             summary.outcomes.sort(key=lambda o: order.get(o.result.file, 0))  # as given, whatever finished first
         finally:
@@ -157,26 +197,38 @@ def ingest(
     return summary
 
 
-def _duplicate(seen: Submission, path: Path, blob: bytes) -> FileOutcome:
-    result = ReturnResult(str(path), seen.sha256, len(blob), outcome=seen.outcome, period=seen.period, directorate=seen.directorate)
-    when = seen.received_at[:16].replace("T", " ")
-    result.findings.append(Finding("duplicate", "warning", f"already received on {when} (as {Path(seen.file_name).name}); nothing changed.", str(path)))
-    return FileOutcome(result, "duplicate", seen.archive_path)
-
-
-def _consolidate(store: Store, data_dir: Path, period: Period, blob: bytes, path: Path, result: ReturnResult) -> FileOutcome:
-    """Archive the original, then record the validated return in one transaction."""
-    seen = store.find_submission(str(period), result.sha256)
-    if seen is not None:  # the same file twice in one run
-        return _duplicate(seen, path, blob)
-    digest = result.sha256
+def _modified(path: Path) -> float:
     try:
-        kept = archive(data_dir, period, result.directorate if result.outcome == "accepted" else None, blob, digest, path.suffix)
+        return path.stat().st_mtime
+    except OSError:
+        return dt.datetime.now(dt.timezone.utc).timestamp()
+
+
+def _duplicate(store: Store, seen: Submission, path: Path, size: int) -> FileOutcome:
+    result = ReturnResult(str(path), seen.sha256, size, outcome=seen.outcome, period=seen.period, directorate=seen.directorate, service=seen.service)
+    when = seen.received_at[:16].replace("T", " ")
+    message = f"already received on {when} (as {Path(seen.file_name).name}); nothing changed." + currency.duplicate_note(store, seen)
+    result.findings.append(Finding("duplicate", "warning", message, str(path)))
+    return FileOutcome(result, "duplicate", seen.archive_path, current=seen.current, submission_id=seen.id)
+
+
+def _archive(data_dir: Path, period: Period, path: Path, blob: bytes, result: ReturnResult) -> Path:
+    """Keep the original before anything about it is recorded."""
+    try:
+        return archive(data_dir, period, result.directorate if result.outcome == "accepted" else None, blob, result.sha256, path.suffix)
     except OSError as e:
         raise DatasetError(
             f"the archive copy of {path} could not be written ({e.strerror}); nothing was consolidated. "
             "Check the data folder is writable and has free space, then run again."
         ) from None
+
+
+def _consolidate(store: Store, data_dir: Path, period: Period, path: Path, result: ReturnResult, kept: Path) -> FileOutcome:
+    """Record the validated (and already archived) return in one transaction, current or not as the returns decide."""
+    seen = store.find_submission(str(period), result.sha256)
+    if seen is not None:  # the same file twice in one run
+        return _duplicate(store, seen, path, result.size)
+    decision = currency.decide(store, period, result)
     received = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    store.record(result, str(period), paths.relative(data_dir, kept), received)
-    return FileOutcome(result, result.outcome, str(kept))
+    sub = store.record(result, str(period), paths.relative(data_dir, kept), received, current=decision.current, notice=decision.notice)
+    return FileOutcome(result, result.outcome, str(kept), sub.notice, sub.current, sub.id)
