@@ -5,6 +5,9 @@ archive (``DATA/archive/PERIOD/DIRECTORATE/SHA256.xlsx``, written, flushed and n
 before anything reaches the master dataset; then the return is identified, validated and
 consolidated in one transaction. A file already received (same SHA-256 for the period) changes
 nothing. A corrected resubmission supersedes the earlier return; both stay on record.
+
+Returns for a closed period are refused before anything is read or archived; the configuration is
+frozen with the period when its first return is accepted, not before (``master.lifecycle``).
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from pmf_pipeline.config.frozen import freeze_config
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import DatasetError, UsageError, WorkbookError
 from pmf_pipeline.master import paths
 from pmf_pipeline.master.earlier import master_lookup
+from pmf_pipeline.master.lifecycle import Intake
 from pmf_pipeline.master.store import Store, Submission, data_lock
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
@@ -122,10 +125,12 @@ def ingest(
     """Ingest ``paths`` for ``period`` into the master dataset in ``data_dir`` (see the module docstring)."""
     data_dir = Path(data_dir)
     with data_lock(data_dir):
-        config = freeze_config(config_dir, data_dir, period)
+        intake = Intake(config_dir, data_dir, period)  # the period's configuration, frozen or as it stands
+        config = intake.config
         summary = IngestSummary(period, config)
         store = Store(data_dir)
         try:
+            intake.refuse_if_closed(store, paths)
             store.load_history(config.history)
             checks = Checks(config, period, _previous_figures(store, config, period))
             queued: collections.deque[tuple[Path, bytes]] = collections.deque()
@@ -149,6 +154,7 @@ def ingest(
 
             for result in validate_isolated(tasks(), checks):
                 path, blob = queued.popleft()
+                intake.receive(store, result)  # freezes the configuration on the first accepted return
                 done(_consolidate(store, data_dir, period, blob, path, result))
             order = {str(p): i for i, p in enumerate(paths)}
             summary.outcomes.sort(key=lambda o: order.get(o.result.file, 0))  # as given, whatever finished first
