@@ -106,6 +106,9 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
         if not store.submissions(str(period)) and latest is None:
             raise UsageError(f"nothing is recorded for {period} in {data_dir}: no return was ingested and no pack was published")
         eras = configurations(store, data_dir, period)
+        for e in store.period_events(str(period)):
+            if e.event == "closed":
+                report.notes.append(f"Closed on {long_date(e.at)} by {e.by}" + (f" ({e.reason})." if e.reason else "."))
         configs = {era.number: _era_config(report, era, latest if era.number == len(eras) else None, config_dir) for era in eras}
         config = configs[len(eras)]
         if config is None:

@@ -101,7 +101,12 @@ def pack_record(data_dir: str | Path, r: Rendered, key: str, prepared: str) -> d
 
 def pack_file(data_dir: str | Path, record: dict[str, Any], kind: str) -> Path | None:
     """Where a recorded pack's html or pdf file is, from any working folder (None if it has none)."""
-    return paths.resolve(data_dir, record[kind]) if record.get(kind) else None
+    if not record.get(kind):
+        return None
+    p = paths.resolve(data_dir, record[kind])
+    if not p.exists() and not Path(record[kind]).is_absolute() and Path(record[kind]).exists():
+        return Path(record[kind])  # a manifest from before paths were kept relative to the data folder
+    return p
 
 
 def intact(data_dir: str | Path, record: dict[str, Any]) -> bool:

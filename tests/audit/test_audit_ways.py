@@ -156,3 +156,27 @@ def test_a_target_corrected_mid_quarter_audits_clean_with_both_configurations(co
     kept.write_text(kept.read_text().replace("PAM/028,2026-27,90.0", "PAM/028,2026-27,70.0"))
     r = audit_elsewhere(council, monkeypatch, tmp_path / "elsewhere")
     assert r.exit_code == 1 and "config_changed: configuration targets.csv" in r.output and "history" in r.output, r.output
+
+
+def test_a_manifest_written_before_publications_were_kept_still_audits(council, monkeypatch, tmp_path):
+    """A period run by an earlier version: one run in the manifest, pack paths relative to where it ran."""
+    import json
+
+    run("quarter", "--period", PERIOD, "--inbox", SAMPLES, "--out", "packs", "--no-pdf", *WHEN)
+    path = council / "data" / "periods" / str(PERIOD) / "manifest.json"
+    latest = json.loads(path.read_text())["publications"][-1]
+    for rec in latest["packs"]:
+        rec["html"] = "packs/" + rec["html"].rsplit("/", 1)[-1]
+    old = {k: v for k, v in latest.items() if k not in ("command", "by", "recorded_at", "last_submission")}
+    path.write_text(json.dumps({"period": str(PERIOD), **old}))
+    r = run("audit", "--period", PERIOD)
+    assert r.exit_code == 0 and "11 packs checked" in r.output, r.output
+
+
+def test_the_audit_lists_when_the_period_was_closed(council, monkeypatch, tmp_path):
+    ingest(SAMPLES)
+    run("report", "--period", PERIOD, "--out", "packs", "--no-pdf", *WHEN)
+    run("close", "--period", PERIOD, "--reason", "packs went to committee", "--by", "jsmith")
+    r = audit_elsewhere(council, monkeypatch, tmp_path / "elsewhere")
+    day = dt.datetime.now(dt.timezone.utc)
+    assert r.exit_code == 0 and f"NOTE  Closed on {day.day} {day:%B %Y} by jsmith (packs went to committee)." in r.output, r.output
