@@ -107,9 +107,12 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
             raise UsageError(f"nothing is recorded for {period} in {data_dir}: no return was ingested and no pack was published")
         eras = configurations(store, data_dir, period)
         for e in store.period_events(str(period)):
-            if e.event == "closed":
-                report.notes.append(f"Closed on {long_date(e.at)} by {e.by}" + (f" ({e.reason})." if e.reason else "."))
-        configs = {era.number: _era_config(report, era, latest if era.number == len(eras) else None, config_dir) for era in eras}
+            if e.event in ("closed", "reopened"):
+                report.notes.append(f"{e.event.capitalize()} on {long_date(e.at)} by {e.by}" + (f" ({e.reason})." if e.reason else "."))
+        subs = store.submissions(str(period))
+        configs = {
+            era.number: _era_config(report, era, sum(era.covers(s.id) for s in subs), latest if era.number == len(eras) else None, config_dir) for era in eras
+        }
         config = configs[len(eras)]
         if config is None:
             return report
@@ -165,7 +168,7 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
     return report
 
 
-def _era_config(report: AuditReport, era: ConfigEra, latest: dict | None, config_dir: str | Path) -> Config | None:  # type: ignore[type-arg]
+def _era_config(report: AuditReport, era: ConfigEra, returns: int, latest: dict | None, config_dir: str | Path) -> Config | None:  # type: ignore[type-arg]
     """Check one of the period's configurations against the hashes it was frozen with, load it, and describe it."""
     label = f"Configuration {era.number}"
     if era.folder is None:
@@ -179,8 +182,7 @@ def _era_config(report: AuditReport, era: ConfigEra, latest: dict | None, config
     state = (
         f"set aside when the period was reopened on {long_date(era.reopened.at)} by {era.reopened.by} ({era.reopened.reason})" if era.reopened else "in force"
     )
-    judged = f"submissions {era.after + 1} to {era.until}" if era.until is not None else f"submissions after {era.after}" if era.after else "every submission"
-    report.configurations.append(f"{label}: {frozen}, {state}; kept in {era.folder}; used for {judged}.")
+    report.configurations.append(f"{label}: {frozen}, {state}; kept in {era.folder}; used for {returns} return{'s' * (returns != 1)} as received.")
     expected = era.frozen.config_sha256 if era.frozen and era.frozen.config_sha256 else (latest or {}).get("config", {})
     for name, sha in sorted((expected or {}).items()):
         p = era.folder / name

@@ -147,8 +147,8 @@ def test_a_target_corrected_mid_quarter_audits_clean_with_both_configurations(co
     r = audit_elsewhere(council, monkeypatch, tmp_path / "elsewhere")
     assert r.exit_code == 0, r.output
     assert "  Configuration 1: frozen on" in r.output and "set aside when the period was reopened on" in r.output
-    assert "(PAM/028 target corrected by the Head of Service); kept in" in r.output and "used for submissions 1 to 5." in r.output
-    assert "  Configuration 2: frozen on" in r.output and "in force" in r.output and "used for submissions after 5." in r.output
+    assert "(PAM/028 target corrected by the Head of Service); kept in" in r.output and "used for 5 returns as received." in r.output
+    assert "  Configuration 2: frozen on" in r.output and "in force" in r.output and "used for 1 return as received." in r.output
     html = (council / "data" / "reports" / str(PERIOD) / "audit" / f"audit_{PERIOD}.html").read_text()
     assert "Configuration 1:" in html and "Configuration 2:" in html
     # the configuration set aside is checked too
@@ -180,3 +180,7 @@ def test_the_audit_lists_when_the_period_was_closed(council, monkeypatch, tmp_pa
     r = audit_elsewhere(council, monkeypatch, tmp_path / "elsewhere")
     day = dt.datetime.now(dt.timezone.utc)
     assert r.exit_code == 0 and f"NOTE  Closed on {day.day} {day:%B %Y} by jsmith (packs went to committee)." in r.output, r.output
+    monkeypatch.chdir(council)
+    assert run("reopen", "--period", PERIOD, "--reason", "late return from Place", "--by", "akhan").exit_code == 0
+    r = audit_elsewhere(council, monkeypatch, tmp_path / "elsewhere")
+    assert r.exit_code == 0 and f"NOTE  Reopened on {day.day} {day:%B %Y} by akhan (late return from Place)." in r.output, r.output
