@@ -25,6 +25,12 @@ class WorkbookError(PmfError):
     exit_code = 1
 
 
+class PeriodClosed(PmfError):
+    """Returns were sent for a period that is closed; the message names the reopen command."""
+
+    exit_code = 1
+
+
 class DatasetError(PmfError):
     """The master dataset cannot be opened, locked or written."""
 

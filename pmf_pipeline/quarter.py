@@ -10,6 +10,9 @@ WeasyPrint's versions) and the time it was prepared; a pack whose key is unchang
 are still on disk as written is kept as it is, 'Prepared' time included. A late return from one
 directorate so re-renders the overview, that directorate's pack and the packs of the committees
 that cover it, not the rest.
+
+Every run that renders packs adds a publication to the manifest (``master.manifest``); so does
+``pmf report`` (``publish_packs``), which renders every pack. Earlier publications are kept.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from pmf_pipeline.config.frozen import config_for_period
-from pmf_pipeline.master.manifest import digest, file_hash, inputs, load_manifest, write_manifest
+from pmf_pipeline.master import paths
+from pmf_pipeline.master.manifest import digest, inputs, intact, latest_publication, pack_record, record_publication
 from pmf_pipeline.master.results import period_results
 from pmf_pipeline.master.store import Store, data_lock
 from pmf_pipeline.packs.build import period_packs
@@ -47,30 +51,8 @@ class QuarterSummary:
         return self.ingest.changed or self.rendered
 
 
-def _intact(record: dict[str, Any]) -> bool:
-    """The pack's files are on disk exactly as this tool wrote them."""
-    for kind in ("html", "pdf"):
-        if record.get(kind) and (not Path(record[kind]).exists() or file_hash(Path(record[kind])) != record[f"{kind}_sha256"]):
-            return False
-    return True
-
-
-def _packs_intact(manifest: dict[str, Any]) -> bool:
-    return bool(manifest.get("packs")) and all(_intact(p) for p in manifest["packs"])
-
-
-def _record(r: Rendered, key: str, prepared: str) -> dict[str, Any]:
-    return {
-        "slug": r.slug,
-        "title": r.title,
-        "html": str(r.html),
-        "html_sha256": file_hash(r.html),
-        "pdf": str(r.pdf) if r.pdf else None,
-        "pdf_sha256": file_hash(r.pdf) if r.pdf else None,
-        "pages": r.pages,
-        "key": key,
-        "generated_at": prepared,
-    }
+def _packs_intact(data_dir: Path, publication: dict[str, Any]) -> bool:
+    return bool(publication.get("packs")) and all(intact(data_dir, p) for p in publication["packs"])
 
 
 def run_quarter(
@@ -98,32 +80,57 @@ def run_quarter(
             statuses: dict[str, int] = {}
             for r in results:
                 statuses[r.status] = statuses.get(r.status, 0) + 1
-            manifest = load_manifest(data_dir, period)
+            last = latest_publication(data_dir, period)
             now_inputs = inputs(store, data_dir, period)
-            if (
-                manifest
-                and manifest.get("inputs_digest") == digest(now_inputs)
-                and manifest.get("packs_folder") == str(out_dir)
-                and _packs_intact(manifest)
-                and not summary.changed
-            ):
-                return QuarterSummary(period, summary, states, statuses, manifest["packs"], False, out_dir)
-            when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+            same_place = last is not None and last.get("packs_folder") == paths.relative(data_dir, out_dir)
+            if last and same_place and last.get("inputs_digest") == digest(now_inputs) and _packs_intact(data_dir, last) and not summary.changed:
+                return QuarterSummary(period, summary, states, statuses, last["packs"], False, out_dir)
+            recorded_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+            when = generated_at or recorded_at
             packs = period_packs(config, data_dir, period, when, when.date())
-            same_place = manifest is not None and manifest.get("packs_folder") == str(out_dir)
-            before = {p["slug"]: p for p in manifest.get("packs", [])} if manifest is not None and same_place else {}
+            before = {p["slug"]: p for p in last.get("packs", [])} if last is not None and same_place else {}
             keys = {p.slug: pack_key(p) for p in packs}
             kept: dict[str, dict[str, Any]] = {}
             for p in packs:
                 old = before.get(p.slug)
-                if old and old.get("key") == keys[p.slug] and bool(old.get("pdf")) == pdf and _intact(old):
+                if old and old.get("key") == keys[p.slug] and bool(old.get("pdf")) == pdf and intact(data_dir, old):
                     kept[p.slug] = old
             todo = [p for p in packs if p.slug not in kept]
             if on_render:
                 on_render(len(todo), len(kept))
-            fresh = {r.slug: _record(r, keys[r.slug], when.isoformat()) for r in render_packs(todo, out_dir, pdf=pdf, on_progress=on_pack)}
+            rendered = render_packs(todo, out_dir, pdf=pdf, on_progress=on_pack)
+            fresh = {r.slug: pack_record(data_dir, r, keys[r.slug], when.isoformat()) for r in rendered}
             records = [kept.get(p.slug) or fresh[p.slug] for p in packs]
-            write_manifest(data_dir, period, store, results, records, when.isoformat(), str(out_dir))
+            record_publication(data_dir, period, store, results, records, when.isoformat(), out_dir, "quarter", recorded_at.isoformat())
             return QuarterSummary(period, summary, states, statuses, records, True, out_dir, rerendered=len(todo))
         finally:
             store.close()
+
+
+def publish_packs(
+    config_dir: str | Path,
+    data_dir: str | Path,
+    period: Period,
+    out_dir: str | Path,
+    pdf: bool = True,
+    generated_at: dt.datetime | None = None,
+    on_pack: Callable[[Rendered], None] | None = None,
+) -> list[Rendered]:
+    """Render every pack of the period from the master dataset (``pmf report``) and add the publication
+    to the period's manifest, as ``pmf quarter`` does, so the audit can check it later."""
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    with data_lock(data_dir):
+        config = config_for_period(config_dir, data_dir, period)
+        recorded_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        when = generated_at or recorded_at
+        packs = period_packs(config, data_dir, period, when, when.date())
+        rendered = render_packs(packs, out_dir, pdf=pdf, on_progress=on_pack)
+        keys = {p.slug: pack_key(p) for p in packs}
+        store = Store(data_dir)
+        try:
+            results = period_results(config, store, period)
+            records = [pack_record(data_dir, r, keys[r.slug], when.isoformat()) for r in rendered]
+            record_publication(data_dir, period, store, results, records, when.isoformat(), out_dir, "report", recorded_at.isoformat())
+        finally:
+            store.close()
+    return rendered

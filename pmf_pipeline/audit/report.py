@@ -32,6 +32,8 @@ def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: s
         ["Conclusion", "Everything reproduces" if report.clean else "Discrepancies found: see the next sheet"],
     ):
         ws.append(row)
+    for line in report.configurations + report.notes:  # file names come from senders: typed as text
+        put(ws.cell(row=ws.max_row + 1, column=2), line)
     ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width = 24
     d = wb.create_sheet("Discrepancies")

@@ -20,8 +20,8 @@ from pmf_pipeline.config.loading import load_config
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import UsageError
 from pmf_pipeline.master.earlier import master_lookup
-from pmf_pipeline.master.manifest import file_hash, load_manifest
-from pmf_pipeline.master.paths import frozen_config_dir
+from pmf_pipeline.master.lifecycle import ConfigEra, configurations, long_date
+from pmf_pipeline.master.manifest import file_hash, inputs, load_manifest, pack_file, publications, same_data
 from pmf_pipeline.master.results import period_results
 from pmf_pipeline.master.store import Store, to_decimal
 from pmf_pipeline.packs.build import period_packs
@@ -49,6 +49,8 @@ class AuditReport:
     statuses_checked: int = 0
     packs_checked: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the auditor should know that is not a discrepancy
+    configurations: list[str] = field(default_factory=list)  # each configuration the period was judged with
 
     @property
     def clean(self) -> bool:
@@ -91,26 +93,31 @@ def _compare_values(report: AuditReport, result: ReturnResult, store: Store, sub
 
 
 def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -> AuditReport:
+    """Audit a period however it was run: ``pmf quarter``, ``pmf ingest`` then ``pmf report``, or
+    ``pmf ingest`` alone (then there is no publication to check, and the report says so). Each return
+    is re-validated with the configuration in force when it was received (a reopened period has
+    several); statuses and packs are checked against every publication still on disk."""
     data_dir = Path(data_dir)
     report = AuditReport(str(period))
-    manifest = load_manifest(data_dir, period)
-    if manifest is None:
-        raise UsageError(f"no run is recorded for {period} in {data_dir}; run 'pmf quarter' or 'pmf ingest' and 'pmf report' first")
-    frozen = frozen_config_dir(data_dir, period)
-    for name, digest in manifest.get("config", {}).items():
-        p = frozen / name
-        if not p.exists():
-            report.add("config_changed", f"configuration {name}", "the copy kept for the period is missing")
-        elif file_hash(p) != digest:
-            report.add("config_changed", f"configuration {name}", "the copy kept for the period was changed after the period's run")
-    try:
-        config = load_config(frozen)
-    except Exception as e:  # a tampered copy may not even load
-        report.add("config_changed", "configuration", f"the period's configuration no longer loads: {e}")
-        return report
+    pubs = publications(load_manifest(data_dir, period))
+    latest = pubs[-1] if pubs else None
     store = Store(data_dir)
     try:
-        recorded = {r["sha256"] for r in manifest.get("returns", [])}
+        if not store.submissions(str(period)) and latest is None:
+            raise UsageError(f"nothing is recorded for {period} in {data_dir}: no return was ingested and no pack was published")
+        eras = configurations(store, data_dir, period)
+        for e in store.period_events(str(period)):
+            if e.event in ("closed", "reopened"):
+                report.notes.append(f"{e.event.capitalize()} on {long_date(e.at)} by {e.by}" + (f" ({e.reason})." if e.reason else "."))
+        subs = store.submissions(str(period))
+        configs = {
+            era.number: _era_config(report, era, sum(era.covers(s.id) for s in subs), latest if era.number == len(eras) else None, config_dir) for era in eras
+        }
+        config = configs[len(eras)]
+        if config is None:
+            return report
+        recorded = {r["sha256"] for r in latest.get("returns", [])} if latest else set()
+        after: list[str] = []
         for sub in store.submissions(str(period)):
             report.files_checked += 1
             path = data_dir / sub.archive_path
@@ -119,10 +126,16 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
                 report.add("archive_missing", name, f"the archived original {sub.archive_path} is missing")
                 continue
             data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != sub.sha256 or sub.sha256 not in recorded:
+            late = latest is not None and sub.sha256 not in recorded and sub.id > latest.get("last_submission", sub.id)
+            if hashlib.sha256(data).hexdigest() != sub.sha256 or (latest is not None and sub.sha256 not in recorded and not late):
                 report.add("archive_changed", name, f"the archived original {sub.archive_path} no longer has the hash recorded when it was received")
                 continue
-            result = revalidate(data, sub.file_name, config, period, store)
+            if late:
+                after.append(name)
+            era_config = next((configs[e.number] for e in eras if e.covers(sub.id)), config)
+            if era_config is None:
+                continue
+            result = revalidate(data, sub.file_name, era_config, period, store)
             if result.outcome != sub.outcome or len(result.errors) != sub.errors:
                 report.add(
                     "findings_differ", name, f"validation now gives {result.outcome} with {len(result.errors)} errors; recorded {sub.outcome} with {sub.errors}"
@@ -131,15 +144,57 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
                 _compare_values(report, result, store, sub.id, name)
         _check_history_rows(report, store, config, period)
         results = period_results(config, store, period)
+        now_inputs = inputs(store, data_dir, period)
     finally:
         store.close()
-    for r in results:
-        want = manifest.get("statuses", {}).get(r.pi.ref)
-        report.statuses_checked += 1
-        if want is None or want["status"] != r.status or want["trend"] != r.trend:
-            report.add("status_differs", r.pi.ref, f"now {r.status}/{r.trend}; published {want['status'] + '/' + want['trend'] if want else 'nothing'}")
-    _check_packs(report, manifest, config, data_dir, period)
+    if latest is None:
+        report.notes.append(f"No packs were published for {period} (no 'pmf report' or 'pmf quarter' is recorded): returns and figures were checked.")
+        return report
+    when = long_date(latest.get("recorded_at") or latest["generated_at"])
+    for name in after:
+        report.notes.append(f"{name}: received after the last publication on {when}: not in the published packs.")
+    if same_data(latest, now_inputs):
+        for r in results:
+            want = latest.get("statuses", {}).get(r.pi.ref)
+            report.statuses_checked += 1
+            if want is None or want["status"] != r.status or want["trend"] != r.trend:
+                report.add("status_differs", r.pi.ref, f"now {r.status}/{r.trend}; published {want['status'] + '/' + want['trend'] if want else 'nothing'}")
+    else:
+        report.notes.append(
+            f"The returns or the configuration changed after the last publication on {when}: the packs show the figures as they were then, "
+            "so their statuses are not compared with today's; run 'pmf report' to publish the current figures."
+        )
+    _check_packs(report, pubs, now_inputs, config, data_dir, period)
     return report
+
+
+def _era_config(report: AuditReport, era: ConfigEra, returns: int, latest: dict | None, config_dir: str | Path) -> Config | None:  # type: ignore[type-arg]
+    """Check one of the period's configurations against the hashes it was frozen with, load it, and describe it."""
+    label = f"Configuration {era.number}"
+    if era.folder is None:
+        report.configurations.append(f"{label}: nothing frozen yet; the current configuration folder {config_dir} would be used.")
+        try:
+            return load_config(config_dir)
+        except Exception as e:  # noqa: BLE001 - reported, not raised
+            report.add("config_changed", "configuration", f"the configuration folder no longer loads: {e}")
+            return None
+    frozen = f"frozen on {long_date(era.frozen.at)} by {era.frozen.by}" if era.frozen else "frozen"
+    state = (
+        f"set aside when the period was reopened on {long_date(era.reopened.at)} by {era.reopened.by} ({era.reopened.reason})" if era.reopened else "in force"
+    )
+    report.configurations.append(f"{label}: {frozen}, {state}; kept in {era.folder}; used for {returns} return{'s' * (returns != 1)} as received.")
+    expected = era.frozen.config_sha256 if era.frozen and era.frozen.config_sha256 else (latest or {}).get("config", {})
+    for name, sha in sorted((expected or {}).items()):
+        p = era.folder / name
+        if not p.exists():
+            report.add("config_changed", f"configuration {name}", f"the copy kept in {era.folder} is missing")
+        elif file_hash(p) != sha:
+            report.add("config_changed", f"configuration {name}", f"the copy kept in {era.folder} was changed after it was frozen")
+    try:
+        return load_config(era.folder)
+    except Exception as e:  # noqa: BLE001 - a tampered copy may not even load
+        report.add("config_changed", "configuration", f"the configuration kept in {era.folder} no longer loads: {e}")
+        return None
 
 
 def _check_history_rows(report: AuditReport, store: Store, config: Config, period: Period) -> None:
@@ -152,7 +207,11 @@ def _check_history_rows(report: AuditReport, store: Store, config: Config, perio
             )
 
 
-def _check_packs(report: AuditReport, manifest: dict, config: Config, data_dir: Path, period: Period) -> None:  # type: ignore[type-arg]
+def _check_packs(report: AuditReport, pubs: list[dict], now_inputs: dict, config: Config, data_dir: Path, period: Period) -> None:  # type: ignore[type-arg]
+    """Every publication's files against their recorded hashes, where they still are; and, for each
+    publication made from the returns and configuration as they stand, its HTML re-rendered at the
+    time it was prepared. A file overwritten by a later publication is no discrepancy, and a missing
+    file is one only for the latest publication."""
     rebuilt: dict[str, dict[str, Pack]] = {}  # prepared time -> slug -> pack
 
     def rebuild(prepared: str) -> dict[str, Pack]:
@@ -162,19 +221,37 @@ def _check_packs(report: AuditReport, manifest: dict, config: Config, data_dir: 
             rebuilt[prepared] = {p.slug: p for p in period_packs(config, data_dir, period, when, when.date())}
         return rebuilt[prepared]
 
-    for rec in manifest.get("packs", []):
-        report.packs_checked += 1
-        for kind in ("html", "pdf"):
-            if not rec.get(kind):
-                continue
-            p = Path(rec[kind])
-            if not p.exists():
-                report.add("pack_changed", p.name, "the published pack is missing")
-            elif file_hash(p) != rec[f"{kind}_sha256"]:
-                report.add("pack_changed", p.name, "the published pack was changed after it was written")
-        pack = rebuild(rec.get("generated_at") or manifest["generated_at"]).get(rec["slug"])
-        if pack is None or hashlib.sha256(render_html(pack).encode("utf-8")).hexdigest() != rec["html_sha256"]:
-            report.add("pack_not_reproduced", rec["title"], "re-rendering from the master dataset does not give the published HTML")
+    for i, pub in enumerate(pubs):
+        is_latest = i == len(pubs) - 1
+        later = {(rec.get(k), rec.get(f"{k}_sha256")) for p in pubs[i + 1 :] for rec in p.get("packs", []) for k in ("html", "pdf")}
+        reproducible = same_data(pub, now_inputs)
+        for rec in pub.get("packs", []):
+            checked = reproducible
+            for kind in ("html", "pdf"):
+                p = pack_file(data_dir, rec, kind)
+                if p is None:
+                    continue
+                if not p.exists():
+                    if is_latest:
+                        report.add("pack_changed", p.name, f"the published pack {p} is missing")
+                    continue
+                sha = file_hash(p)
+                if sha == rec[f"{kind}_sha256"]:
+                    checked = True
+                elif (rec[kind], sha) not in later:  # not simply replaced by a later publication
+                    checked = True
+                    report.add(
+                        "pack_changed",
+                        p.name,
+                        f"the pack published on {long_date(pub.get('recorded_at') or pub['generated_at'])} was changed after it was written",
+                    )
+            if reproducible:
+                pack = rebuild(rec.get("generated_at") or pub["generated_at"]).get(rec["slug"])
+                if pack is None or hashlib.sha256(render_html(pack).encode("utf-8")).hexdigest() != rec["html_sha256"]:
+                    report.add("pack_not_reproduced", rec["title"], "re-rendering from the master dataset does not give the published HTML")
+            report.packs_checked += checked
+    if len(pubs) > 1:
+        report.notes.append(f"{len(pubs)} publications are recorded for {period}; each one's packs were checked where their files still are.")
 
 
 def audit_folder(config_dir: str | Path, data_dir: str | Path, folder: str | Path) -> AuditReport:

@@ -8,7 +8,7 @@ of one part of the cycle. Nothing here runs SQL, names a path under the data fol
 imports a spreadsheet or PDF library: that is the library's work.
 """
 
-from pmf_pipeline.cli import audit, council, init, packs, returns  # noqa: F401  (each registers its commands)
+from pmf_pipeline.cli import audit, council, init, lifecycle, packs, returns  # noqa: F401  (each registers its commands)
 from pmf_pipeline.cli.app import main
 
 __all__ = ["main"]

@@ -49,6 +49,10 @@ def audit(settings: Settings, archive_dir: Path | None, period: Period | None, s
         f"Audit of {report.period}: {report.files_checked} files, {report.figures_reproduced} of {report.figures_checked} figures reproduced, "
         f"{report.statuses_checked} statuses and {report.packs_checked} packs checked."
     )
+    for line in report.configurations if len(report.configurations) > 1 else []:
+        click.echo(f"  {line}")
+    for note in report.notes:
+        click.echo(f"  NOTE  {note}")
     for d in report.discrepancies:
         click.echo(f"  DISCREPANCY  {d.kind}: {d.what}: {d.detail}")
     click.echo(("Everything reproduces." if report.clean else f"{len(report.discrepancies)} discrepancies.") + f" Report: {html} and {xlsx.name}")

@@ -52,7 +52,7 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
     from pmf_pipeline.workbook.generate import generate as run
     from pmf_pipeline.workbook.generate import specs_for
 
-    config = settings.config()
+    config = _generate_config(settings, period)
     unknown = [d for d in directorates if d not in {x.code for x in config.framework.directorates}]
     if unknown:
         raise click.BadParameter(f"unknown directorate {', '.join(unknown)}", param_hint="--directorate")
@@ -60,3 +60,22 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
     with progress(total, "Writing workbooks") as bar:
         done = run(config, period, out_dir, by_service, list(directorates) or None, generated_at, on_progress=lambda g: bar.update(1))
     click.echo(f"Wrote {len(done)} workbooks ({sum(g.pis for g in done)} PIs, {len({g.directorate for g in done})} directorates) for {period} to {out_dir}/")
+
+
+def _generate_config(settings: Settings, period: Period):  # type: ignore[no-untyped-def]
+    """The configuration frozen with the period once it has one, so regenerated workbooks match what
+    returns are validated against; else config/ as it stands."""
+    from pmf_pipeline.config.frozen import config_differences, config_for_period, is_frozen
+    from pmf_pipeline.master.lifecycle import reopen_command
+    from pmf_pipeline.master.paths import frozen_config_dir
+
+    if not is_frozen(settings.data_dir, period):
+        return settings.config()
+    click.echo(f"Using the configuration frozen with {period} ({frozen_config_dir(settings.data_dir, period)}), which its returns are checked against.")
+    changed = config_differences(settings.config_dir, settings.data_dir, period)
+    if changed:
+        click.echo(
+            f"{settings.config_dir} differs from it ({', '.join(changed)}): those differences are not used for {period}. "
+            f"To use them, reopen the period first: {reopen_command(period)}"
+        )
+    return config_for_period(settings.config_dir, settings.data_dir, period)

@@ -29,20 +29,22 @@ if TYPE_CHECKING:
 def report(settings: Settings, period: Period, out_dir: Path, no_pdf: bool, generated_at: dt.datetime | None) -> None:
     """Render the quarter's packs: corporate overview, one per scrutiny committee, one per directorate."""
     rendered = _report(settings, period, out_dir, not no_pdf, generated_at)
-    click.echo(f"Wrote {len(rendered)} packs for {period} to {out_dir}/ ({sum(r.pages for r in rendered)} PDF pages)")
+    click.echo(
+        f"Wrote {len(rendered)} packs for {period} to {out_dir}/ ({sum(r.pages for r in rendered)} PDF pages). "
+        f"Recorded in {manifest_path(settings.data_dir, period)} for the audit."
+    )
 
 
 def _report(settings: Settings, period: Period, out_dir: Path, pdf: bool, generated_at: dt.datetime | None):  # type: ignore[no-untyped-def]
     from pmf_pipeline.config.frozen import config_for_period
-    from pmf_pipeline.packs.build import period_packs
-    from pmf_pipeline.packs.render import render_packs
+    from pmf_pipeline.quarter import publish_packs
 
-    config = config_for_period(settings.config_dir, settings.data_dir, period)
     if generated_at is not None and generated_at.tzinfo is None:
         generated_at = generated_at.replace(tzinfo=dt.timezone.utc)
-    packs = period_packs(config, settings.data_dir, period, generated_at, generated_at.date() if generated_at else None)
-    with progress(len(packs), "Rendering packs") as bar:
-        rendered = render_packs(packs, out_dir, pdf=pdf, on_progress=lambda r: bar.update(1))
+    config = config_for_period(settings.config_dir, settings.data_dir, period)
+    total = len(config.framework.directorates) + len(config.framework.committees) + 1
+    with progress(total, "Rendering packs") as bar:
+        rendered = publish_packs(settings.config_dir, settings.data_dir, period, out_dir, pdf, generated_at, on_pack=lambda r: bar.update(1))
     for r in rendered:
         click.echo(f"  {r.title}: {r.html.name}" + (f", {r.pdf.name} ({r.pages} pages)" if r.pdf else ""))
     return rendered

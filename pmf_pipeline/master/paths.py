@@ -7,6 +7,7 @@
       .pmf.lock                          held by the run using the folder
       archive/PERIOD/DIRECTORATE/SHA.ext every return as received, byte for byte, read-only
       periods/PERIOD/config/             the configuration frozen with the period
+      periods/PERIOD/history/N/config/   a configuration set aside when the period was reopened
       periods/PERIOD/manifest.json       what the period's runs used and published
       reports/PERIOD/validation/         findings workbooks, one per return
       reports/PERIOD/audit/              audit reports and samples
@@ -50,6 +51,11 @@ def period_dir(data_dir: str | Path, period: Period) -> Path:
 
 def frozen_config_dir(data_dir: str | Path, period: Period) -> Path:
     return period_dir(data_dir, period) / "config"
+
+
+def kept_config_dir(data_dir: str | Path, period: Period, n: int) -> Path:
+    """Where the configuration frozen with a period is kept when the period is reopened (the n-th time)."""
+    return period_dir(data_dir, period) / "history" / str(n) / "config"
 
 
 def manifest_path(data_dir: str | Path, period: Period) -> Path:

@@ -90,6 +90,23 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX events_by_period ON submission_events (period);
         """,
     ),
+    (
+        "0003_period_lifecycle",
+        """
+        CREATE TABLE period_events (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            event TEXT NOT NULL CHECK (event IN ('frozen', 'closed', 'reopened')),
+            at TEXT NOT NULL,
+            by TEXT NOT NULL,
+            reason TEXT,
+            config_path TEXT,
+            config_sha256 TEXT,
+            last_submission INTEGER
+        );
+        CREATE INDEX period_events_by_period ON period_events (period, id);
+        """,
+    ),
 ]
 
 
@@ -380,12 +397,60 @@ class Store:
         )
         return {d: when for d, when in rows if d and when}
 
+    # ------------------------------------------------------------ period lifecycle
+
+    def add_period_event(
+        self,
+        period: str,
+        event: str,
+        at: str,
+        by: str,
+        reason: str | None = None,
+        config_path: str | None = None,
+        config_sha256: dict[str, str] | None = None,
+        last_submission: int | None = None,
+    ) -> PeriodEvent:
+        """Record one step of a period's lifecycle (the record is append-only)."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO period_events (period, event, at, by, reason, config_path, config_sha256, last_submission) VALUES (?,?,?,?,?,?,?,?)",
+                (period, event, at, by, reason, config_path, None if config_sha256 is None else json.dumps(config_sha256, sort_keys=True), last_submission),
+            )
+        return self.period_events(period)[-1]
+
+    def period_events(self, period: str) -> list[PeriodEvent]:
+        """A period's lifecycle, oldest first."""
+        rows = self.db.execute("SELECT * FROM period_events WHERE period = ? ORDER BY id", (period,))
+        return [PeriodEvent(**{**dict(r), "config_sha256": json.loads(r["config_sha256"]) if r["config_sha256"] else None}) for r in rows]
+
+    def last_submission_id(self, period: str) -> int:
+        """The id of the period's latest submission (0 if none): what came before a reopening or a publication."""
+        return int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM submissions WHERE period = ?", (period,)).fetchone()[0])
+
     def snapshot(self) -> list[tuple]:
         """Every row of every table, for tests and audit comparisons."""
         out = []
         for table in ("submissions", "findings", "pi_values", "submission_events"):
             out += [(table, *tuple(r)) for r in self.db.execute(f"SELECT * FROM {table} ORDER BY rowid")]
         return out
+
+
+@dataclass(frozen=True)
+class PeriodEvent:
+    """One step in a period's lifecycle (``master.lifecycle``): its configuration frozen, the period
+    closed, or reopened. ``config_path`` and ``config_sha256`` name a configuration (the one frozen,
+    or the one set aside on reopening) and its files' hashes; ``last_submission`` is, on reopening,
+    the last submission validated with the configuration set aside."""
+
+    id: int
+    period: str
+    event: str  # frozen | closed | reopened
+    at: str
+    by: str
+    reason: str | None
+    config_path: str | None
+    config_sha256: dict[str, str] | None
+    last_submission: int | None
 
 
 def _submission(row: sqlite3.Row) -> Submission:

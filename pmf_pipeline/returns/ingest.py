@@ -10,6 +10,9 @@ a corrected ``return (1).xlsx`` replaces the ``return.xlsx`` it corrects. Only r
 until then (values, not workbook bytes). Which return becomes current, and the sentence saying so,
 is ``returns.current``'s. A file already received (same SHA-256 for the period) changes nothing;
 every return stays on record.
+
+Returns for a closed period are refused before anything is read or archived; the configuration is
+frozen with the period when its first return is accepted, not before (``master.lifecycle``).
 """
 
 from __future__ import annotations
@@ -24,11 +27,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from pmf_pipeline.config.frozen import freeze_config
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import DatasetError, UsageError, WorkbookError
 from pmf_pipeline.master import paths
 from pmf_pipeline.master.earlier import master_lookup
+from pmf_pipeline.master.lifecycle import Intake
 from pmf_pipeline.master.store import Store, Submission, data_lock
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns import current as currency
@@ -153,10 +156,12 @@ def ingest(
     """Ingest ``paths`` for ``period`` into the master dataset in ``data_dir`` (see the module docstring)."""
     data_dir = Path(data_dir)
     with data_lock(data_dir):
-        config = freeze_config(config_dir, data_dir, period)
+        intake = Intake(config_dir, data_dir, period)  # the period's configuration, frozen or as it stands
+        config = intake.config
         summary = IngestSummary(period, config)
         store = Store(data_dir)
         try:
+            intake.refuse_if_closed(store, paths)
             store.load_history(config.history)
             checks = Checks(config, period, _previous_figures(store, config, period))
             queued: collections.deque[tuple[Path, bytes, float]] = collections.deque()
@@ -181,6 +186,7 @@ def ingest(
 
             for position, result in enumerate(validate_isolated(tasks(), checks)):
                 path, blob, modified = queued.popleft()
+                intake.receive(store, result)  # freezes the configuration on the first accepted return
                 kept = _archive(data_dir, period, path, blob, result)
                 if result.outcome == "accepted":
                     held = _Held.of(path, result, kept, currency.saved_order(result, modified, position))

@@ -169,12 +169,12 @@ def test_a_late_return_re_renders_only_the_packs_it_changes(tmp_path, config_dir
     first = run(*base, "quarter", "--period", PERIOD, "--inbox", inbox, "--out", packs, "--no-pdf", "--generated-at", "2026-10-30T09:00:00")
     assert "Packs: 11 written" in first.output, first.output
     manifest_path = data / "periods" / str(PERIOD) / "manifest.json"
-    before = {p["slug"]: p for p in json.loads(manifest_path.read_text())["packs"]}
+    before = {p["slug"]: p for p in json.loads(manifest_path.read_text())["publications"][-1]["packs"]}
     files_before = {p.name: p.read_bytes() for p in packs.iterdir()}
 
     shutil.copy(late, inbox / late.name)
     second = run(*base, "quarter", "--period", PERIOD, "--inbox", inbox, "--out", packs, "--no-pdf", "--generated-at", "2026-10-31T09:00:00")
-    after = {p["slug"]: p for p in json.loads(manifest_path.read_text())["packs"]}
+    after = {p["slug"]: p for p in json.loads(manifest_path.read_text())["publications"][-1]["packs"]}
     changed = {slug for slug in after if after[slug]["generated_at"] != before[slug]["generated_at"]}
 
     from pmf_pipeline.config import load_config
