@@ -5,6 +5,7 @@
     DATA/
       master.sqlite                      the master dataset (``master.store``)
       .pmf.lock                          held by the run using the folder
+      .pmf.lock.json                     which run holds it (process id, start time), for the message to a second run
       archive/PERIOD/DIRECTORATE/SHA.ext every return as received, byte for byte, read-only
       periods/PERIOD/config/             the configuration frozen with the period
       periods/PERIOD/history/N/config/   a configuration set aside when the period was reopened
@@ -25,6 +26,7 @@ from pmf_pipeline.periods import Period
 
 DB_NAME = "master.sqlite"
 LOCK_NAME = ".pmf.lock"
+LOCK_HOLDER_NAME = ".pmf.lock.json"
 UNIDENTIFIED = "_unidentified"
 
 
@@ -34,6 +36,11 @@ def database(data_dir: str | Path) -> Path:
 
 def lock_file(data_dir: str | Path) -> Path:
     return Path(data_dir) / LOCK_NAME
+
+
+def lock_holder_file(data_dir: str | Path) -> Path:
+    """Who holds the lock, kept beside it: on Windows a locked file cannot be read by another process."""
+    return Path(data_dir) / LOCK_HOLDER_NAME
 
 
 def archive_root(data_dir: str | Path) -> Path:

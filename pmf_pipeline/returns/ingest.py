@@ -142,12 +142,19 @@ def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes
         os.fsync(f.fileno())
     os.chmod(tmp, 0o444)
     os.replace(tmp, target)
+    _sync_folder(folder)
+    return target
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entry for the new file to disk (POSIX; Windows cannot open a folder as a file, nor needs to)."""
+    if os.name != "posix":
+        return
     dfd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dfd)
     finally:
         os.close(dfd)
-    return target
 
 
 def ingest(

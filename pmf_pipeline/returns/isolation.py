@@ -11,7 +11,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import os
-import resource
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -24,6 +24,11 @@ from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
 from pmf_pipeline.workbook.container import MAX_FILE_BYTES
 from pmf_pipeline.workbook.reader import RawReturn, read_return
+
+try:  # POSIX only: on Windows a worker has the time limit but no memory limit
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # per worker: ample for a return, fatal for a bomb
 TIME_LIMIT = 60.0  # seconds per file
@@ -48,13 +53,18 @@ _CHECKS: Checks | None = None
 
 
 def _die_with_parent() -> None:
-    """Linux: a worker whose parent is killed (even by SIGKILL) is ended too, never left behind."""
+    """Linux: a worker whose parent is killed (even by SIGKILL) is ended too, never left behind.
+
+    Other systems have no such call; there the time limit is what ends a worker that runs on.
+    """
+    if not sys.platform.startswith("linux"):
+        return
     try:
         import ctypes
         import signal
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
+    except (OSError, AttributeError):  # pragma: no cover - a Linux without glibc's name for the C library
         pass
 
 
@@ -65,9 +75,11 @@ def _init_worker(checks: Checks | None) -> None:
     faulthandler.disable()  # a crash is reported as one rejected file, not a stack dump
     _die_with_parent()
     _CHECKS = checks
+    if resource is None:  # pragma: no cover - Windows: the time limit still applies
+        return
     try:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    except (ValueError, OSError):  # pragma: no cover - platform without the limit
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - a platform without RLIMIT_AS
         pass
 
 
