@@ -19,7 +19,7 @@ from pmf_pipeline.config.frozen import config_for_period
 from pmf_pipeline.config.loading import load_config
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import UsageError
-from pmf_pipeline.master.earlier import master_lookup
+from pmf_pipeline.master.earlier import earlier_for
 from pmf_pipeline.master.lifecycle import ConfigEra, configurations, long_date
 from pmf_pipeline.master.manifest import file_hash, inputs, load_manifest, pack_file, publications, same_data
 from pmf_pipeline.master.results import period_results
@@ -61,8 +61,8 @@ class AuditReport:
 
 
 def revalidate(data: bytes, file: str, config: Config, period: Period, store: Store) -> ReturnResult:
-    """Validation exactly as ingest ran it (previous figures from the master dataset, then history)."""
-    return validate_bytes(data, file, config, period, master_lookup(store, config))
+    """Validation exactly as ingest ran it (earlier figures as frozen with the period)."""
+    return validate_bytes(data, file, config, period, earlier_for(config, period, store=store))
 
 
 def _same(a: Decimal | None, b: Decimal | None) -> bool:

@@ -9,6 +9,7 @@
       archive/PERIOD/DIRECTORATE/SHA.ext every return as received, byte for byte, read-only
       periods/PERIOD/config/             the configuration frozen with the period
       periods/PERIOD/history/N/config/   a configuration set aside when the period was reopened
+      periods/PERIOD/earlier.csv         the earlier figures its workbooks were generated with
       periods/PERIOD/manifest.json       what the period's runs used and published
       reports/PERIOD/validation/         findings workbooks, one per return
       reports/PERIOD/audit/              audit reports and samples
@@ -63,6 +64,11 @@ def frozen_config_dir(data_dir: str | Path, period: Period) -> Path:
 def kept_config_dir(data_dir: str | Path, period: Period, n: int) -> Path:
     """Where the configuration frozen with a period is kept when the period is reopened (the n-th time)."""
     return period_dir(data_dir, period) / "history" / str(n) / "config"
+
+
+def earlier_figures(data_dir: str | Path, period: Period) -> Path:
+    """The earlier figures frozen with a period (``master.earlier``): what its workbooks showed and were checked against."""
+    return period_dir(data_dir, period) / "earlier.csv"
 
 
 def manifest_path(data_dir: str | Path, period: Period) -> Path:

@@ -24,13 +24,12 @@ import pickle
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import DatasetError, UsageError, WorkbookError
 from pmf_pipeline.master import paths
-from pmf_pipeline.master.earlier import master_lookup
+from pmf_pipeline.master.earlier import EarlierFigures, earlier_for, freeze_earlier
 from pmf_pipeline.master.lifecycle import Intake
 from pmf_pipeline.master.store import Store, Submission, data_lock
 from pmf_pipeline.periods import Period
@@ -113,19 +112,20 @@ def _read_bytes(path: Path) -> bytes | WorkbookError:
     return data
 
 
-def validate_files(config: Config, period: Period | None, paths: list[Path]) -> Iterator[ReturnResult]:
+def validate_files(config: Config, period: Period | None, paths: list[Path], data_dir: str | Path | None = None) -> Iterator[ReturnResult]:
     """Validate files without touching the master dataset (``pmf validate``), one result at a time, in order.
 
-    Workers read the files themselves; nothing is held beyond the files in flight.
+    Workers read the files themselves; nothing is held beyond the files in flight. Earlier figures
+    come from ``data_dir`` (frozen with the period, else as they stand), or without one from the
+    configuration's history.
     """
-    return validate_isolated(((None, str(p)) for p in paths), Checks(config, period))
+    earlier = earlier_for(config, period, data_dir) if period is not None else None
+    return validate_isolated(((None, str(p)) for p in paths), Checks(config, period, earlier, Path(data_dir) if data_dir is not None else None))
 
 
-def _previous_figures(store: Store, config: Config, period: Period) -> dict[tuple[str, str], Decimal | None]:
-    """The figures a return for ``period`` is compared with: last quarter and the same quarter last year."""
-    lookup = master_lookup(store, config)
-    wanted = (period.previous(), period.same_quarter_last_year())
-    return {(ref, str(p)): lookup(ref, p) for ref in config.pis for p in wanted}
+def _previous_figures(store: Store, config: Config, period: Period) -> EarlierFigures:
+    """The figures a return for ``period`` is shown and compared with, frozen with the period from its first ingest."""
+    return freeze_earlier(store.data_dir, config, period, store)
 
 
 def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes, digest: str, suffix: str) -> Path:

@@ -15,11 +15,12 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import WorkbookError
+from pmf_pipeline.master.earlier import EarlierFigures
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
 from pmf_pipeline.workbook.container import MAX_FILE_BYTES
@@ -39,14 +40,30 @@ WINDOW = 8  # files in flight per worker
 class Checks:
     """What a worker needs to validate returns: the period's configuration and earlier figures.
 
-    ``previous`` holds the figures of the quarters a return is compared with (the previous quarter
-    and the same quarter last year), keyed by (PI reference, period text); None means validate
-    against the configuration's history only.
+    ``earlier`` are the earlier figures of ``period`` (``master.earlier``). A return of any other
+    period (``pmf validate`` without ``--period``) is checked against the earlier figures of its own
+    period in ``data_dir`` (as frozen with it, else as they stand), or without a data folder the
+    configuration's history.
     """
 
     config: Config
     period: Period | None
-    previous: dict[tuple[str, str], Decimal | None] | None = None
+    earlier: EarlierFigures | None = None
+    data_dir: Path | None = None
+
+
+_EARLIER: dict[Period, EarlierFigures] = {}  # a worker's earlier figures of other periods, each read once
+
+
+def _earlier_of(p: Period) -> EarlierFigures:
+    from pmf_pipeline.master.earlier import earlier_for
+
+    assert _CHECKS is not None
+    if _CHECKS.earlier is not None and _CHECKS.earlier.period == p:
+        return _CHECKS.earlier
+    if p not in _EARLIER:
+        _EARLIER[p] = earlier_for(_CHECKS.config, p, _CHECKS.data_dir)
+    return _EARLIER[p]
 
 
 _CHECKS: Checks | None = None
@@ -75,6 +92,7 @@ def _init_worker(checks: Checks | None) -> None:
     faulthandler.disable()  # a crash is reported as one rejected file, not a stack dump
     _die_with_parent()
     _CHECKS = checks
+    _EARLIER.clear()
     if resource is None:  # pragma: no cover - Windows: the time limit still applies
         return
     try:
@@ -97,7 +115,6 @@ def _read(data: bytes, file: str) -> RawReturn | WorkbookError:
 
 def _validate(data: bytes | None, file: str) -> ReturnResult:
     """Read (from the bytes, or the file when none are given) and validate, in a worker."""
-    from pmf_pipeline.master.earlier import history_lookup
     from pmf_pipeline.returns.validate import validate_raw
 
     assert _CHECKS is not None
@@ -107,16 +124,7 @@ def _validate(data: bytes | None, file: str) -> ReturnResult:
                 data = f.read(MAX_FILE_BYTES + 1)  # past the cap is enough to say it is too big
         except OSError as e:
             return ReturnResult(file=file, sha256="", findings=[Finding("unreadable", ERROR, f"the file cannot be opened ({e.strerror})", file)])
-    checks = _CHECKS
-    if checks.previous is None:
-        previous = history_lookup(checks.config)
-    else:
-        known = checks.previous
-
-        def previous(ref: str, p: Period) -> Decimal | None:
-            return known.get((ref, str(p)))
-
-    return validate_raw(_read(data, file), data, file, checks.config, checks.period, previous)
+    return validate_raw(_read(data, file), data, file, _CHECKS.config, _CHECKS.period, _earlier_of)
 
 
 def _failure(why: str) -> WorkbookError:
