@@ -469,7 +469,8 @@ def _judge(
     status = bands.rate(shown) if bands is not None else rate(value, row_spec.target, pi.polarity.value, pi.decimals, row_spec.tolerance)
     tr = trend(value, row_spec.last_year, pi.polarity.value, pi.decimals, pi.maximum)
     if not comment and (status == OFF or tr == DECLINED_SIG):
-        why = f"off target ({shown} against {row_spec.target})" if status == OFF else f"10% or more worse than last year ({shown} against {row_spec.last_year})"
+        ly = as_reported(row_spec.last_year, pi.decimals) if row_spec.last_year is not None else None  # as the workbook shows it
+        why = f"off target ({shown} against {row_spec.target})" if status == OFF else f"10% or more worse than last year ({shown} against {ly})"
         err("comment_required", "comment", f"{pi.ref} is {why}: please add a comment saying why, and what is being done.")
     if pi.evidence_required and not evidence:
         err("evidence_missing", "evidence", f"{pi.ref} needs a working-papers reference in the Evidence ref column, so audit can trace the figure.")
