@@ -80,7 +80,7 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
     period in the data folder the first time, and the frozen ones are used after that.
     """
     from pmf_pipeline.config.coverage import target_coverage
-    from pmf_pipeline.master.earlier import figures_for_workbooks
+    from pmf_pipeline.master.earlier import figures_for_workbooks, quarters_without_figures
     from pmf_pipeline.master.paths import earlier_figures
     from pmf_pipeline.workbook.generate import generate as run
     from pmf_pipeline.workbook.generate import specs_for
@@ -100,6 +100,11 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
         click.echo(f"Earlier figures: as frozen with {period} in {frozen} (to take them afresh before any return is in, delete that file).")
     else:
         click.echo(f"Earlier figures: frozen with {period} in {frozen}; the returns will be checked against them.")
+    for p in quarters_without_figures(earlier):
+        click.echo(
+            f"  warning  no PI has a figure for {p.short_label} (no return received, none in history.csv), so the workbooks show none. "
+            f"If its returns are still to come, ingest them first, then delete {frozen} and generate again."
+        )
     _print_coverage(target_coverage(config, period.year))
 
 

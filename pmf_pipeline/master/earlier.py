@@ -67,6 +67,12 @@ class EarlierFigures:
         return ";".join(f"{ref}@{p}={_text(v)}" for (ref, p), v in sorted(self.figures.items()))
 
 
+def quarters_without_figures(earlier: EarlierFigures) -> list[Period]:
+    """The quarters compared with for which no PI has any figure: returns not in yet, or none in history.csv."""
+    known = {p for (_, p), v in earlier.figures.items() if v is not None}
+    return [p for p in compared_periods(earlier.period) if p not in known]
+
+
 def _text(v: Decimal | None) -> str:
     return "" if v is None else format(v, "f")
 

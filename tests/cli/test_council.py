@@ -38,11 +38,17 @@ def test_generate_freezes_the_earlier_figures_and_warns_of_missing_targets(tmp_p
     assert first.output.splitlines() == [
         f"Wrote 1 workbooks (3 PIs, 1 directorates) for 2027-28-Q1 to {out}/",
         f"Earlier figures: frozen with 2027-28-Q1 in {frozen}; the returns will be checked against them.",
+        *(
+            f"  warning  no PI has a figure for {q} (no return received, none in history.csv), so the workbooks show none. "
+            f"If its returns are still to come, ingest them first, then delete {frozen} and generate again."
+            for q in ("Q1 2026-27", "Q4 2026-27")  # this council's history stops at 2025-26
+        ),
         "Targets for 2027-28: 1 of 2 rated PIs lacks a target for some quarter it is due (add it to targets.csv):",
         "  warning  ENV/002 has targets for Q1–Q2 of 2027-28 only; Q3, Q4 would be 'Not rated'.",
     ]
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0, again.output
+    assert "no PI has a figure for Q4 2026-27" in again.output  # still true of the frozen figures
     assert again.output.splitlines()[1] == (
         f"Earlier figures: as frozen with 2027-28-Q1 in {frozen} (to take them afresh before any return is in, delete that file)."
     )

@@ -10,7 +10,7 @@ import pytest
 from pmf_pipeline.config import load_config
 from pmf_pipeline.errors import DatasetError
 from pmf_pipeline.master import paths
-from pmf_pipeline.master.earlier import compared_periods, earlier_for, figures_for_workbooks
+from pmf_pipeline.master.earlier import compared_periods, earlier_for, figures_for_workbooks, quarters_without_figures
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.ingest import validate_files
 from pmf_pipeline.workbook.generate import generate
@@ -35,6 +35,8 @@ def test_a_quarter_with_returns_gives_its_sound_figures_and_history_only_the_qua
     assert earlier("ENV/002", Q1) is None  # had an error: no figure, and not history's 30 either
     assert earlier("ENV/001", Period.parse("2025-26-Q2")) == Decimal("79.0")  # before the tool: history.csv
     assert not paths.earlier_figures(data, Q2).exists()  # earlier_for writes nothing
+    assert quarters_without_figures(earlier) == []
+    assert quarters_without_figures(earlier_for(load_config(config_dir), Period.parse("2027-28-Q1"), data)) == [Period.parse("2026-27-Q4")]
 
 
 def test_frozen_when_the_workbooks_are_generated_and_a_pi_added_later_is_added(tmp_path: Path) -> None:
