@@ -92,9 +92,8 @@ def test_a_pi_much_worse_than_last_year_without_a_comment_must_have_one(year: Ye
 
 def test_the_live_check_in_the_workbook_uses_last_years_consolidated_figure(year: Year) -> None:
     check = _cells(year.quarters["2027-28-Q1"].workbook, "check")
-    a = layout.cell("actual", ROWS["ENV/001"])
-    assert f"ROUND({a},1)<=72," in str(check["ENV/001"])  # 80.0 less 10%: computed by the pipeline, exactly
-    assert f"ROUND({layout.cell('actual', ROWS['ENV/002'])},0)>=11," in str(check["ENV/002"])  # lower is better: 10 plus 10%
+    assert "1)<=72,FALSE)" in str(check["ENV/001"])  # rounded to 1 place, against 80.0 less 10%: computed by the pipeline, exactly
+    assert "0)>=11,FALSE)" in str(check["ENV/002"])  # lower is better: 10 plus 10%
     assert check["ENV/003"] is None  # context only: never checked
 
 
@@ -109,12 +108,13 @@ def _results(year: Year, text: str) -> dict[str, PIResult]:
 
 
 def test_the_packs_trend_agrees_with_validation(year: Year) -> None:
-    """Validation asked for a comment because ENV/001 declined by 10% or more; the packs say so too, once it has one."""
-    held = _results(year, "2027-28-Q1")["ENV/001"]
-    assert held.awaiting_correction and held.previous_year_actual == Decimal("80")  # the return's error holds the figure back
+    """Validation asked for a comment because ENV/001 declined by 10% or more; the packs say it declined, and await the comment."""
+    awaited = _results(year, "2027-28-Q1")["ENV/001"]
+    assert (awaited.trend, awaited.previous_year_actual, awaited.commentary_awaited) == (DECLINED_SIG, Decimal("80"), True)
     run_quarter(year.config_dir, year.data, year.data.parent / "resent", "2027-28-Q1", FIGURES["2027-28-Q1"], {"ENV/001": "Contamination rejected two loads."})
     r = _results(year, "2027-28-Q1")["ENV/001"]
     assert (r.trend, r.previous_year_actual, r.status, r.comment) == (DECLINED_SIG, Decimal("80"), "within_tolerance", "Contamination rejected two loads.")
+    assert not r.commentary_awaited
     assert [v for _, v in r.history[-5:]] == [Decimal("80"), Decimal("82.5"), Decimal("84"), Decimal("85"), Decimal("70")]
     assert _results(year, "2026-27-Q2")["ENV/001"].previous_year_actual == Decimal("79")  # before the tool: history.csv
 
