@@ -188,10 +188,11 @@ def earlier_for(config: Config, period: Period, data_dir: str | Path | None = No
             return figures
     frozen = read_frozen(data_dir, period) if data_dir is not None else None
     rows = frozen[1] if frozen else []
-    missing = [ref for ref in config.pis if ref not in {r[0] for r in rows}]
+    have = {r[0] for r in rows}
+    missing = [ref for ref in config.pis if ref not in have]
     if not missing and stamp is not None:
         _READ.clear()  # periods are audited or validated one after another: keep the last only
-        _READ[stamp] = (frozenset(r[0] for r in rows), _figures(period, rows))
+        _READ[stamp] = (frozenset(have), _figures(period, rows))
         return _READ[stamp][1]
     if missing:
         own = store is None
