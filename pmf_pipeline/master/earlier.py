@@ -226,10 +226,16 @@ def freeze_earlier(data_dir: str | Path, config: Config, period: Period, store: 
         else:
             out.write(text if text.endswith("\n") else text + "\n")
         writer.writerows((ref, p, _text(v), source) for ref, p, v, source in added)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(out.getvalue(), encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(out.getvalue(), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as e:
+            raise DatasetError(
+                f"the earlier figures of {period} could not be written to {path} ({e.strerror}). "
+                "Check the data folder is writable and has free space, then run again."
+            ) from None
     return _figures(period, rows + added)
 
 

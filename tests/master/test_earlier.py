@@ -85,3 +85,12 @@ def test_validate_checks_a_return_against_the_figures_it_was_generated_with(tmp_
         assert checked.outcome == "accepted" and "outdated_template" not in {f.code for f in checked.findings}, period
     [without] = validate_files(config, Q2, [made])  # without the data folder: history only, which this workbook did not show
     assert [f.code for f in without.findings] == ["outdated_template"]
+
+
+def test_a_data_folder_that_cannot_be_written_is_a_message(tmp_path: Path) -> None:
+    config = load_config(write_council(tmp_path / "config"))
+    data = tmp_path / "data"
+    paths.period_dir(data, Q2).mkdir(parents=True)
+    paths.earlier_figures(data, Q2).with_name("earlier.csv.tmp").mkdir()  # in the way of the file being written
+    with pytest.raises(DatasetError, match=r"the earlier figures of 2026-27-Q2 could not be written to .*earlier.csv \(Is a directory\)\. Check the data"):
+        figures_for_workbooks(data, config, Q2)
