@@ -92,5 +92,7 @@ def test_a_data_folder_that_cannot_be_written_is_a_message(tmp_path: Path) -> No
     data = tmp_path / "data"
     paths.period_dir(data, Q2).mkdir(parents=True)
     paths.earlier_figures(data, Q2).with_name("earlier.csv.tmp").mkdir()  # in the way of the file being written
-    with pytest.raises(DatasetError, match=r"the earlier figures of 2026-27-Q2 could not be written to .*earlier.csv \(Is a directory\)\. Check the data"):
+    with pytest.raises(
+        DatasetError, match=r"the earlier figures of 2026-27-Q2 could not be written to .*earlier.csv \(.+\)\. Check the data folder is writable"
+    ):
         figures_for_workbooks(data, config, Q2)
