@@ -11,13 +11,14 @@ earlier figures from here, by one rule:
   figures in ``config/history.csv``.
 
 **Frozen with the period.** When a period's workbooks are generated, or its first return is
-ingested (whichever comes first), the earlier figures used are written to
+accepted (whichever comes first; as the configuration is), the earlier figures used are written to
 ``DATA/periods/PERIOD/earlier.csv`` (``freeze_earlier``). From then on the period's return spec
 (generating again, validating, auditing) and its trend use the frozen figures: a later correction
 to an earlier quarter's figure does not make the period's issued workbooks outdated, nor re-judge
 it. A PI added to the library later is added to the file the next time it is frozen; rows already
-there never change. To take the figures afresh (an earlier quarter corrected before any return for
-the period came in), delete the file deliberately and generate again.
+there never change; reopening a period keeps them (its issued workbooks still show them). To take
+the figures afresh (an earlier quarter corrected before any return for the period came in), delete
+the file deliberately and generate again.
 """
 
 from __future__ import annotations
@@ -211,7 +212,7 @@ def freeze_earlier(data_dir: str | Path, config: Config, period: Period, store: 
     Rows already frozen never change; PIs of ``config`` not yet in the file are added as they stand
     now. ``store`` is the open master dataset (None if there is none yet). The caller holds the data
     folder's lock. Called when the period's workbooks are generated (``figures_for_workbooks``) and
-    when its returns are ingested (``returns.ingest``).
+    when its first return is accepted (``returns.ingest``).
     """
     path = paths.earlier_figures(data_dir, period)
     frozen = read_frozen(data_dir, period)

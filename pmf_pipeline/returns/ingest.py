@@ -124,8 +124,9 @@ def validate_files(config: Config, period: Period | None, paths: list[Path], dat
 
 
 def _previous_figures(store: Store, config: Config, period: Period) -> EarlierFigures:
-    """The figures a return for ``period`` is shown and compared with, frozen with the period from its first ingest."""
-    return freeze_earlier(store.data_dir, config, period, store)
+    """The figures a return for ``period`` is shown and compared with: as frozen with the period, else as
+    they stand (and then frozen on the first accepted return, as the configuration is)."""
+    return earlier_for(config, period, store=store)
 
 
 def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes, digest: str, suffix: str) -> Path:
@@ -191,9 +192,13 @@ def ingest(
                 if on_file:
                     on_file(outcome)
 
+            earlier_kept = False
             for position, result in enumerate(validate_isolated(tasks(), checks)):
                 path, blob, modified = queued.popleft()
                 intake.receive(store, result)  # freezes the configuration on the first accepted return
+                if result.outcome == "accepted" and not earlier_kept:
+                    freeze_earlier(data_dir, config, period, store)  # the earlier figures it was checked against, kept as the configuration is
+                    earlier_kept = True
                 kept = _archive(data_dir, period, path, blob, result)
                 if result.outcome == "accepted":
                     held = _Held.of(path, result, kept, currency.saved_order(result, modified, position))

@@ -12,7 +12,7 @@ from pmf_pipeline.errors import DatasetError
 from pmf_pipeline.master import paths
 from pmf_pipeline.master.earlier import compared_periods, earlier_for, figures_for_workbooks, quarters_without_figures
 from pmf_pipeline.periods import Period
-from pmf_pipeline.returns.ingest import validate_files
+from pmf_pipeline.returns.ingest import ingest, validate_files
 from pmf_pipeline.workbook.generate import generate
 from tests.small_council import HISTORY, run_quarter, write_council
 
@@ -96,3 +96,13 @@ def test_a_data_folder_that_cannot_be_written_is_a_message(tmp_path: Path) -> No
         DatasetError, match=r"the earlier figures of 2026-27-Q2 could not be written to .*earlier.csv \(.+\)\. Check the data folder is writable"
     ):
         figures_for_workbooks(data, config, Q2)
+
+
+def test_a_run_whose_files_are_all_rejected_freezes_nothing(tmp_path: Path) -> None:
+    """A return ingested under the wrong --period is rejected, and leaves that period's earlier figures unfrozen."""
+    config_dir = write_council(tmp_path / "config")
+    data = tmp_path / "data"
+    q1 = run_quarter(config_dir, data, tmp_path, "2026-27-Q1", (80.0, 10, 145))
+    assert paths.earlier_figures(data, Q1).exists()  # frozen with its first accepted return
+    [outcome] = ingest(config_dir, data, Q3, [q1.filled]).outcomes
+    assert outcome.status == "rejected" and not paths.earlier_figures(data, Q3).exists()
