@@ -52,7 +52,7 @@ def result(config, ref="SSM/019", **kw) -> PIResult:
         status="off_target",
         trend="declined_significantly",
         rating="unsatisfactory",
-        previous_year_actual=Decimal("84.35"),  # 84.4: rounded half away from zero, as a reader sees it
+        previous_year_actual=Decimal("84.25"),  # 84.3: rounded half away from zero, as a reader sees it (not 84.2)
         comment="Swyddi gwag yn yr haf – two posts filled in September.",
         evidence="WP/2026-27/SSM019/Q2",
         updated_by="Siân Morgan",
@@ -103,7 +103,7 @@ EXPECTED = {
     "status": ("off_target", "✖ off_target"),
     "trend": ("declined_significantly", "⇊ declined_significantly"),
     "rating": ("unsatisfactory", "unsatisfactory"),
-    "previous_year_actual": ("84.4", 84.4),
+    "previous_year_actual": ("84.3", 84.3),
     "comment": ("Swyddi gwag yn yr haf – two posts filled in September.", "Swyddi gwag yn yr haf – two posts filled in September."),
     "evidence": ("WP/2026-27/SSM019/Q2", "WP/2026-27/SSM019/Q2"),
     "updated_by": ("Siân Morgan", "Siân Morgan"),
@@ -208,7 +208,30 @@ def test_xlsx_layout_the_team_relies_on(exported, tmp_path, config):
     export_xlsx([result(config)], tmp_path / "e.xlsx", "t")
     ws = openpyxl.load_workbook(tmp_path / "e.xlsx")["Master"]
     assert ws.freeze_panes == "D3" and ws.auto_filter.ref == "A2:S3"
-    assert ws.cell(row=3, column=PINNED_COLUMNS.index("status") + 1).fill.fgColor.rgb == "00f4b6b0"  # off target's colour, with its symbol
+    status = ws.cell(row=3, column=PINNED_COLUMNS.index("status") + 1)
+    assert (status.fill.fill_type, status.fill.fgColor.rgb) == ("solid", "00f4b6b0")  # off target's colour, with its symbol
+    assert (ws["A1"].font.b, ws["A1"].font.sz) == (True, 14)
+    for c in ws[2]:  # the header: bold white on dark blue
+        assert (c.font.b, c.font.color.rgb, c.fill.fill_type, c.fill.fgColor.rgb) == (True, "00FFFFFF", "solid", "001F3864")
+    wrapped = [c.column_letter for c in ws[3] if c.alignment.wrap_text]
+    assert wrapped == ["D", "N"] and {c.alignment.vertical for c in ws[3]} == {"top"}  # title and comment wrap; every cell top-aligned
+    assert {
+        k: ws.column_dimensions[ws.cell(row=2, column=i + 1).column_letter].width
+        for i, k in enumerate(PINNED_COLUMNS)
+        if k in ("title", "comment", "source", "pi_ref")
+    } == {
+        "pi_ref": 14,
+        "title": 50,
+        "comment": 60,
+        "source": 40,
+    }
+
+
+def test_a_target_held_in_exponent_form_is_written_out(config, tmp_path):
+    """A Decimal like 5E+2 (as arithmetic can leave it) is exported as 500, never as 5E+2."""
+    export_csv([result(config, target=Decimal("5E+2"))], tmp_path / "e.csv")
+    with (tmp_path / "e.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert list(csv.DictReader(f))[0]["target"] == "500"
 
 
 # Each status and trend code as the export spells it: the code in CSV; the symbol and the code in xlsx.

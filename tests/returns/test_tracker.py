@@ -111,7 +111,20 @@ def test_a_late_resubmission_makes_the_return_late(blank, config, tmp_path):
 def test_a_missing_return_is_overdue_the_day_after_the_deadline(config, tmp_path, today, state, late, summary):
     s = states(tmp_path / "data", config, today)
     assert list(s) == ["LS", "SS", "ENV", "PLC", "CR"]  # framework order
-    assert {(x.state, x.late, x.summary, x.file, x.submissions) for x in s.values()} == {(state, late, summary, None, 0)}
+    assert {(x.state, x.late, x.summary, x.errors, x.warnings, x.file, x.saved_at, x.submissions) for x in s.values()} == {
+        (state, late, summary, 0, 0, None, None, 0)
+    }
+    assert [x.name for x in s.values()] == ["Learning and Skills", "Social Services", "Environment and Housing", "Place", "Corporate Resources"]
+
+
+def test_a_directorate_with_nothing_due_is_left_out_and_the_rest_still_listed(config_dir, tmp_path):
+    from pmf_pipeline.config import load_config
+
+    path = config_dir / "framework.yaml"
+    path.write_text(path.read_text().replace("directorates:\n", "directorates:\n- code: CE\n  name: Chief Executive's\n", 1))
+    cfg = load_config(config_dir)
+    assert cfg.framework.directorates[0].code == "CE" and not cfg.pis_for("CE", PERIOD)
+    assert list(states(tmp_path / "data", cfg, DEADLINE)) == ["LS", "SS", "ENV", "PLC", "CR"]
 
 
 def test_rejected_and_unidentified_files(blank, config, tmp_path):
@@ -125,7 +138,19 @@ def test_rejected_and_unidentified_files(blank, config, tmp_path):
     wb.save(wrong)
     ingest(CONFIG, tmp_path / "data", PERIOD, [other, wrong])
     s = states(tmp_path / "data", config, DEADLINE)
-    assert (s["SS"].state, s["SS"].late, s["SS"].errors, s["SS"].summary) == ("rejected", False, 1, "rejected: the file could not be taken; see its findings")
+    ss = s.pop("SS")
+    assert (ss.name, ss.state, ss.late, ss.errors, ss.warnings, ss.file, ss.saved_at, ss.submissions) == (
+        "Social Services",
+        "rejected",
+        False,
+        1,
+        0,
+        str(wrong),
+        ss.saved_at,  # the time openpyxl stamped on saving: today's
+        1,
+    )
+    assert ss.saved_at and ss.summary == "rejected: the file could not be taken; see its findings"
+    assert {x.state for x in s.values()} == {"missing"}  # the unidentified file is no directorate's
     store = Store(tmp_path / "data")
     try:
         assert [x.file_name for x in unidentified(store, PERIOD)] == [str(other)]
