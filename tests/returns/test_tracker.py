@@ -50,7 +50,7 @@ def test_late_is_saved_after_the_deadline_day(blank, config, tmp_path, saved, la
     path = fill_return(blank("SS"), full(config, "SS"), tmp_path / "ss.xlsx", saved_at=saved)
     ingest(CONFIG, tmp_path / "data", PERIOD, [path])
     s = states(tmp_path / "data", config)["SS"]
-    assert (s.state, s.late, s.saved_at) == ("accepted", late, saved.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert (s.name, s.state, s.late, s.saved_at) == ("Social Services", "accepted", late, saved.strftime("%Y-%m-%dT%H:%M:%SZ"))
     assert s.summary == "accepted, 0 errors, 0 warnings" + (" (late)" if late else "")
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from pmf_pipeline.rules.status import DECLINED, DECLINED_SIG, MET, OFF, WITHIN, as_reported, rate, rating_looks, scheme_rating, trend
+from pmf_pipeline.rules.status import DECLINED, DECLINED_SIG, MET, OFF, WITHIN, Look, as_reported, rate, rating_looks, scheme_rating, trend
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_an_unknown_scheme_is_named():
 def test_a_scheme_can_relabel_its_ratings_but_keeps_their_symbols_and_colours():
     looks = rating_looks("havering", {"amber": "Some concern", "nonsense": "ignored"})
     assert list(looks) == ["green", "amber", "red", "not_rated", "no_data"]
-    assert (looks["amber"].label, looks["amber"].symbol, looks["amber"].colour) == ("Some concern", "▲", "#ffe08a")
+    assert looks["amber"] == Look("amber", "Some concern", "▲", "#ffe08a", "#111111")
     assert looks["green"].label == "Green" and "nonsense" not in looks
     assert [x.label for x in rating_looks("bridgend").values()] == ["Excellent", "Good", "Adequate", "Unsatisfactory", "Not rated", "No data"]
     assert rating_looks("three_level") == rating_looks("three_level", None)
