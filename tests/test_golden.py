@@ -69,7 +69,7 @@ def quarter_outputs(inbox, tmp_path) -> dict[str, str]:
         row[source] = _folderless(row[source])
 
     # The tracker does not depend on today's date when every return is in (only 'missing' and 'overdue'
-    # do: tests/returns/test_tracker.py pins those with a fixed today), so the command's own output is pinned.
+    # do: tests/returns/test_late_returns.py pins those with a fixed today), so the command's own output is pinned.
     tracker = CliRunner().invoke(main, ["--config", str(CONFIG), "--data", str(data), "returns", "--period", str(PERIOD)])
     assert tracker.exit_code == 1, tracker.output  # the sample has deliberate errors
     return {
