@@ -94,27 +94,32 @@ def test_a_figure_held_back_behind_the_tools_back_changes_its_status(data):
 def test_a_published_status_changed_in_the_manifest(data):
     path = data / "periods" / str(PERIOD) / "manifest.json"
     manifest = json.loads(path.read_text())
-    manifest["statuses"]["CPM/072"]["status"] = "met"
+    manifest["publications"][-1]["statuses"]["CPM/072"]["status"] = "met"  # the latest publication
     path.write_text(json.dumps(manifest))
     assert found(data) == [("status_differs", "CPM/072", "now within_tolerance/declined; published met/declined")]
 
 
 def test_a_changed_pack_and_a_missing_pack(data):
     manifest = json.loads((data / "periods" / str(PERIOD) / "manifest.json").read_text())
-    pages = sorted(rec["html"] for rec in manifest["packs"])
+    published = manifest["publications"][-1]["packs"]  # the latest publication
+    pages = sorted(rec["html"] for rec in published)
     # the manifest names the packs where they were written; point this copy at its own copies
     own = data.parent / "packs"
     shutil.copytree(Path(pages[0]).parent, own)
-    for rec in manifest["packs"]:
+    for rec in published:
         rec["html"] = str(own / Path(rec["html"]).name)
     (data / "periods" / str(PERIOD) / "manifest.json").write_text(json.dumps(manifest))
     changed, gone = own / Path(pages[0]).name, own / Path(pages[1]).name
     changed.write_text(changed.read_text().replace("Off target", "Met"))
     gone.unlink()
+    from pmf_pipeline.master.lifecycle import long_date
+
+    latest = manifest["publications"][-1]
+    when = long_date(latest.get("recorded_at") or latest["generated_at"])  # the day the publication was recorded
     assert sorted(found(data)) == sorted(
         [
-            ("pack_changed", changed.name, "the published pack was changed after it was written"),
-            ("pack_changed", gone.name, "the published pack is missing"),
+            ("pack_changed", changed.name, f"the pack published on {when} was changed after it was written"),
+            ("pack_changed", gone.name, f"the published pack {gone} is missing"),
         ]
     )
 

@@ -131,11 +131,12 @@ def test_one_rows_cells(social_services):
     ]
 
 
-def test_a_figure_awaiting_correction_and_its_comment_row(social_services):
-    """SSM/019 had an error (off target, no comment): held back, rated no data, and said so."""
+def test_an_off_target_figure_missing_its_comment_is_shown_and_rated(social_services):
+    """SSM/019 is off target with no comment: its only fault is the missing comment, so it is rated and
+    shown (the exceptions say the commentary is awaited), never held back."""
     _, tables, _ = social_services
     row = rows_of(tables, "SSM/019")[0]
-    assert [c[1] for c in row[2:7]] == ["80.0", "61.0 | awaiting correction", "– No data", "84.0", "· No comparison"]
+    assert [c[1] for c in row[2:7]] == ["80.0", "61.0", "✖ Off target", "84.0", "⇊ Declined significantly"]
 
 
 def test_a_comment_gets_a_row_of_its_own(social_services):

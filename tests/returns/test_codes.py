@@ -72,6 +72,23 @@ def header_renamed(ws, wb):
     ws[layout.cell("comment", layout.HEADER_ROW)] = "Notes"
 
 
+def column_inserted(ws, wb):
+    at = layout.col_index("actual") + 1
+    ws.insert_cols(at)
+    ws.cell(row=layout.HEADER_ROW, column=at).value = "Notes"
+
+
+def first_rows_swapped(ws, wb):
+    a, b = layout.FIRST_ROW, layout.FIRST_ROW + 1
+    for col in range(1, len(layout.COLUMNS) + 1):
+        x, y = ws.cell(row=a, column=col), ws.cell(row=b, column=col)
+        x.value, y.value = y.value, x.value
+
+
+def sheet_added(ws, wb):
+    wb.create_sheet("Workings")["A1"] = 1
+
+
 def first_row_deleted(ws, wb):
     ws.delete_rows(layout.FIRST_ROW)
 
@@ -197,7 +214,35 @@ CASES: dict[str, Case] = {
         "Return",
         "A5",
         None,
-        "the column headings of the Return sheet have been changed (columns added, removed or renamed); please put the figures into the workbook as sent.",
+        "the column headings of the Return sheet have been changed: 'Comment' is missing, renamed or repeated, so the figures cannot be matched "
+        "to their columns. Please put the figures into the workbook as sent.",
+    ),
+    "columns_inserted": Case(
+        edited(column_inserted),
+        "warning",
+        "Return",
+        "M5",
+        None,
+        "column M (headed 'Notes') was inserted; every figure was still matched by its column heading and nothing in it was read. "
+        "Please leave the columns as sent next time.",
+    ),
+    "rows_reordered": Case(
+        edited(first_rows_swapped),
+        "warning",
+        "Return",
+        None,
+        None,
+        "the rows have been re-ordered or sorted; every figure was still read from its own PI's row, so nothing needs doing for this return. "
+        "Please keep the order as sent next time.",
+    ),
+    "sheets_changed": Case(
+        edited(sheet_added),
+        "warning",
+        "Workings",
+        None,
+        None,
+        "the workbook has a sheet 'Workings' that the return was not sent with; nothing on it was read. "
+        "If it holds figures or comments for this return, put them on the Return sheet.",
     ),
     "rows_changed": Case(
         edited(first_row_deleted),

@@ -51,7 +51,8 @@ def test_late_is_saved_after_the_deadline_day(blank, config, tmp_path, saved, la
     ingest(CONFIG, tmp_path / "data", PERIOD, [path])
     s = states(tmp_path / "data", config)["SS"]
     assert (s.name, s.state, s.late, s.saved_at) == ("Social Services", "accepted", late, saved.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    assert s.summary == "accepted, 0 errors, 0 warnings" + (" (late)" if late else "")
+    assert s.summary.startswith("accepted, 0 errors, 0 warnings; received ")  # received: the day the test runs
+    assert s.summary.endswith(f", saved {saved.day} {saved:%B} ({'late' if late else 'on time'})")
 
 
 def _without_saved_time(path):
@@ -90,22 +91,24 @@ def test_a_saved_time_wins_over_the_received_time(blank, config, tmp_path):
     assert states(tmp_path / "data", config)["SS"].late is False
 
 
-def test_a_late_resubmission_makes_the_return_late(blank, config, tmp_path):
-    """The tracker judges the return in force: a correction sent after the deadline is a late return."""
+def test_a_late_correction_does_not_make_an_on_time_return_late(blank, config, tmp_path):
+    """Late is judged on the first accepted return: a correction sent after the deadline (often at the
+    team's request) does not make an on-time directorate late, and both dates are shown."""
     on_time = fill_return(blank("SS"), full(config, "SS"), tmp_path / "a.xlsx", saved_at=dt.datetime(2026, 10, 20, 9, 0))
     later = fill_return(blank("SS"), full(config, "SS", **{"SSM/026": dict(actual=230)}), tmp_path / "b.xlsx", saved_at=dt.datetime(2026, 10, 26, 9, 0))
     ingest(CONFIG, tmp_path / "data", PERIOD, [on_time])
     assert states(tmp_path / "data", config)["SS"].late is False
     ingest(CONFIG, tmp_path / "data", PERIOD, [later])
     s = states(tmp_path / "data", config)["SS"]
-    assert (s.late, s.file, s.submissions) == (True, str(later), 2)
+    assert (s.late, s.file, s.submissions) == (False, str(later), 2)
+    assert s.summary == "accepted, 0 errors, 0 warnings; first return saved 20 October (on time); current return saved 26 October"
 
 
 @pytest.mark.parametrize(
     "today, state, late, summary",
     [
-        (dt.date(2026, 10, 23), "missing", False, "not received"),  # on the deadline day it is not yet overdue
-        (dt.date(2026, 10, 24), "overdue", True, "not received (past the deadline)"),
+        (dt.date(2026, 10, 23), "missing", False, "not yet due (deadline 23 October 2026)"),  # on the deadline day it is not yet overdue
+        (dt.date(2026, 10, 24), "overdue", True, "missing (overdue: the deadline was 23 October 2026)"),
     ],
 )
 def test_a_missing_return_is_overdue_the_day_after_the_deadline(config, tmp_path, today, state, late, summary):
@@ -149,7 +152,7 @@ def test_rejected_and_unidentified_files(blank, config, tmp_path):
         ss.saved_at,  # the time openpyxl stamped on saving: today's
         1,
     )
-    assert ss.saved_at and ss.summary == "rejected: the file could not be taken; see its findings"
+    assert ss.saved_at and ss.summary.startswith("rejected: the file could not be taken; see its findings (received ")
     assert {x.state for x in s.values()} == {"missing"}  # the unidentified file is no directorate's
     store = Store(tmp_path / "data")
     try:
@@ -162,7 +165,7 @@ def test_counts_are_spelt_in_the_singular_and_plural(config):
     from pmf_pipeline.returns.tracker import ReturnState
 
     def summary(errors, warnings, late=False):
-        return ReturnState("SS", "Social Services", "accepted", late, errors, warnings, "f", None, 1).summary
+        return ReturnState("SS", "Social Services", "accepted", late, errors, warnings, "f", "2026-10-20T09:00:00Z", 1).summary
 
-    assert summary(1, 1) == "accepted, 1 error, 1 warning"
-    assert summary(0, 2, late=True) == "accepted, 0 errors, 2 warnings (late)"
+    assert summary(1, 1) == "accepted, 1 error, 1 warning; saved 20 October (on time)"
+    assert summary(0, 2, late=True) == "accepted, 0 errors, 2 warnings; saved 20 October (late)"
