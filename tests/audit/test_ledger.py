@@ -5,13 +5,16 @@ normal operations."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import shutil
 import sqlite3
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from pmf_pipeline.audit.report import KINDS
 from pmf_pipeline.cli import main
 from pmf_pipeline.config import load_config
 from pmf_pipeline.master.ledger import GENESIS, replay, walk
@@ -196,6 +199,17 @@ def test_a_stray_file_in_the_archive_is_named(period):
     r = audit()
     assert r.exit_code == 1
     assert lines(r.output, "archive_unexpected") == [f"archive_unexpected: archive/{PERIOD}/SS/abc.xlsx: a file not received by the tool is in the archive"]
+    # the report says what the kind means, in the workbook and the page
+    folder = data / "reports" / str(PERIOD) / "audit"
+    sheet = openpyxl.load_workbook(folder / f"audit_{PERIOD}.xlsx")["Discrepancies"]
+    assert [c.value for c in sheet[2]] == [
+        "archive_unexpected",
+        f"archive/{PERIOD}/SS/abc.xlsx",
+        "a file not received by the tool is in the archive",
+        KINDS["archive_unexpected"],
+    ]
+    page = html.unescape((folder / f"audit_{PERIOD}.html").read_text())
+    assert f"<dt>archive_unexpected</dt><dd>{KINDS['archive_unexpected']}</dd>" in page
 
 
 def test_a_deleted_archive_file_is_named(period):
