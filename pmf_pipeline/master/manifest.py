@@ -147,7 +147,7 @@ def record_publication(
         "inputs_digest": digest(ins),
         "last_submission": store.last_submission_id(str(period)),
         "ledger_head": store.ledger_head(),
-        "archive": archived_files(data_dir, period),
+        "archived_files": archived_files(data_dir, period),
         "generated_at": generated_at,
         "packs_folder": paths.relative(data_dir, out_dir),
         "statuses": {r.pi.ref: {"status": r.status, "trend": r.trend, "actual": None if r.actual is None else format(r.actual, "f")} for r in results},
