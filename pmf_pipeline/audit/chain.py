@@ -43,6 +43,14 @@ def check_record(store: Store, data_dir: Path, period: Period, latest: dict[str,
     return out
 
 
+def chain_head(store: Store) -> dict[str, Any] | None:
+    """The last entry of the ledger (seq, hash), if it can be read."""
+    try:
+        return store.ledger_head()
+    except sqlite3.Error:
+        return None
+
+
 def _heads(entries: list[Entry], period: str, head: dict[str, Any] | None, latest: dict[str, Any] | None) -> list[Found]:
     by_seq = {e.seq: e for e in entries}
     mine = [e.seq for e in entries if e.period == period]

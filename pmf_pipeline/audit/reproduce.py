@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from pmf_pipeline.audit.chain import check_record
+from pmf_pipeline.audit.chain import chain_head, check_record
 from pmf_pipeline.config.frozen import config_for_period
 from pmf_pipeline.config.loading import load_config
 from pmf_pipeline.config.models import Config
@@ -181,6 +181,9 @@ def _check_ledger(report: AuditReport, store: Store, data_dir: Path, period: Per
     """The record itself: the ledger's chain, every row as the tool left it, the archive as received (``audit.chain``)."""
     for kind, what, detail in check_record(store, data_dir, period, latest):
         report.add(kind, what, detail)
+    head = chain_head(store)
+    if head:  # kept in the auditor's papers, it shows a later rewrite of the whole chain
+        report.notes.append(f"The master dataset's ledger ends at entry {head['seq']}, hash {head['hash']}: keep this with the working papers.")
 
 
 def _era_config(report: AuditReport, era: ConfigEra, returns: int, latest: dict | None, config_dir: str | Path) -> Config | None:  # type: ignore[type-arg]

@@ -5,6 +5,7 @@ normal operations."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import shutil
 import sqlite3
@@ -210,6 +211,19 @@ def test_a_stray_file_in_the_archive_is_named(period):
     ]
     page = html.unescape((folder / f"audit_{PERIOD}.html").read_text())
     assert f"<dt>archive_unexpected</dt><dd>{KINDS['archive_unexpected']}</dd>" in page
+
+
+def test_an_original_archived_by_an_interrupted_run_is_told_apart(period):
+    """Archived before it was recorded, then the run stopped: named as such, with what to do."""
+    data, audit = period
+    blob = (SAMPLES / "2026-27-Q2_LS_Learning_and_Skills_return.xlsx").read_bytes() + b"\0"  # bytes never received
+    sha = hashlib.sha256(blob).hexdigest()
+    (data / "archive" / str(PERIOD) / "LS" / f"{sha}.xlsx").write_bytes(blob)  # named by its hash, as ingest names them
+    r = audit()
+    assert r.exit_code == 1
+    assert lines(r.output, "archive_unexpected") == [
+        f"archive_unexpected: archive/{PERIOD}/LS/{sha}.xlsx: archived by a run that stopped before recording it (ingest the return again), or put there by hand"
+    ]
 
 
 def test_a_deleted_archive_file_is_named(period):
