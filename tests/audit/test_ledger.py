@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -309,6 +310,11 @@ def test_the_chain_survives_a_year_of_operations_and_audits_clean(tmp_path, blan
     state = replay(entries)
     assert {r["event"] for (t, _), (_, r) in state.items() if t == "period_events"} == {"frozen", "closed", "reopened"}
     assert all(state[("submissions", i)][1]["superseded_by"] == s.superseded_by for i, s in subs.items())
+    # the head, and the archive's files with their hashes, are in the last publication too
+    publication = json.loads((tmp_path / "data" / "periods" / str(PERIOD) / "manifest.json").read_text())["publications"][-1]
+    assert publication["ledger_head"] == {"seq": entries[-1].seq, "hash": entries[-1].hash}
+    archived = {f["path"]: f["sha256"] for f in publication["archived_files"]}
+    assert archived == {s.archive_path: s.sha256 for s in subs.values()}
 
 
 def test_a_master_dataset_from_before_the_ledger_gets_a_baseline(tmp_path):
