@@ -295,3 +295,18 @@ def test_the_pdf_keeps_comment_lines_and_units(packs, tmp_path):
     assert not any("in the summer. Both were" in line for line in lines)
     assert not any("delivered. The next phase" in line for line in lines)
     assert "25.0 days" in text and "18.0 days" in text and "£576,000" in text
+
+
+def test_no_badge_overlaps_the_commentary_in_a_browser(packs, tmp_path):
+    """At a phone's, a laptop's and a desktop's width, every badge stays in its cell (the tables scroll
+    sideways on a phone rather than squeeze), in the overview, a committee pack and a directorate pack."""
+    from tests.packs.browser import layout_problems
+
+    chromium = need_program("chromium")
+    chosen = [packs[0], next(p for p in packs if p.kind == "committee" and p.exceptions), next(p for p in packs if p.title.startswith("Corporate Resources"))]
+    pages = {p.slug: render_html(p) for p in chosen}
+    found = layout_problems(chromium, pages, (390, 1280, 1920), tmp_path)
+    for (slug, width), got in found.items():
+        assert "error" not in got, (slug, width, got)
+        assert got["width"] == width and got["badges"] > 10, (slug, width, got)
+    assert {key: got["problems"][:3] for key, got in found.items() if got["problems"]} == {}
