@@ -69,6 +69,24 @@ def figure(value: Decimal | None, unit: object, decimals: int, locale: str = LOC
     return text  # number, ratio
 
 
+def excel_format(unit: object, decimals: int) -> str:
+    """The Excel number format that shows a stored figure as ``figure`` writes it (the cell keeps the number).
+
+    The % is quoted: a percentage is stored as 51.2, not 0.512, and an unquoted % would multiply by 100.
+    """
+    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+    kind = getattr(unit, "value", unit)
+    if kind == "currency":
+        return f'"£"{digits}'
+    if kind == "percentage":
+        return f'{digits}"%"'
+    if kind == "days":
+        return f'{digits}" days"'
+    if kind == "rate_per_1000":
+        return f'{digits}" per 1,000"'
+    return digits
+
+
 def local_time(when: dt.datetime | str, timezone: str = DEFAULT_TIMEZONE) -> dt.datetime:
     """A stored time (aware, or ISO text; naive means UTC) in the council's time zone."""
     if isinstance(when, str):

@@ -93,7 +93,7 @@ def test_a_pack_never_says_no_pi_is_off_target_while_the_export_has_one(tmp_path
 
     out = tmp_path / "export.csv"
     export_period(CONFIG, data, PERIOD, out)
-    off = {r["pi_ref"] for r in csv.DictReader(out.open(encoding="utf-8")) if r["status"] == "off_target"}
+    off = {r["pi_ref"] for r in csv.DictReader(out.open(encoding="utf-8")) if r["status_code"] == "off_target"}
     assert "SSM/019" in off  # off target with its comment missing
     overview = next(p for p in packs if p.kind == "overview")
     assert "No PI is off target" not in render_html(overview)

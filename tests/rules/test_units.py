@@ -75,3 +75,20 @@ def test_the_hour_the_clocks_go_forward():
 def test_another_time_zone():
     assert time_text("2026-07-24T09:00:00+00:00", "Europe/Dublin") == "24 July 2026 10:00 IST"
     assert local_time("2026-07-24T09:00:00Z", "UTC").hour == 9
+
+
+@pytest.mark.parametrize(
+    "unit, decimals, fmt",
+    [
+        (Unit.percentage, 1, '#,##0.0"%"'),  # quoted: 51.2 is stored, not 0.512
+        (Unit.currency, 0, '"£"#,##0'),
+        (Unit.days, 1, '#,##0.0" days"'),
+        (Unit.rate_per_1000, 2, '#,##0.00" per 1,000"'),
+        (Unit.ratio, 2, "#,##0.00"),
+        (Unit.number, 0, "#,##0"),
+    ],
+)
+def test_excel_shows_a_stored_number_as_the_packs_write_it(unit, decimals, fmt):
+    from pmf_pipeline.rules.units import excel_format
+
+    assert excel_format(unit, decimals) == fmt
