@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pmf_pipeline.atomic import replacing
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.master.store import Store
@@ -82,7 +83,7 @@ def write_sample_workbook(sample: list[Sampled], out: Path, title: str, seed: in
     wb = Workbook()
     ws = wb.active
     ws.title = "Audit sample"
-    ws.append([title])
+    put(ws["A1"], title)  # the council's name is text, whatever it begins with
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([f"Drawn by risk with seed {seed}: 'pmf audit --sample {len(sample)} --seed {seed}' draws the same PIs again."])
     ws.append([])
@@ -156,7 +157,8 @@ def write_sample_workbook(sample: list[Sampled], out: Path, title: str, seed: in
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    with replacing(out) as tmp:
+        wb.save(tmp)
     return out
 
 

@@ -1,8 +1,11 @@
 """Export a period of the master dataset as CSV or xlsx, one row per PI.
 
-No text from a return can run as a formula in an export: in CSV a cell that begins with ``=``,
-``+``, ``-``, ``@``, tab or carriage return is prefixed with an apostrophe (the OWASP advice for CSV
-injection); in xlsx every text cell is written as a string, never a formula.
+No text, from a return or the configuration, can run as a formula in an export: in CSV a text cell
+that begins with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with an apostrophe
+(the OWASP advice for CSV injection); in xlsx every text cell is written as a string, never a
+formula. Numbers are not text: the figures are written as numbers in both, a negative one too.
+Typed text is cleaned for display on the way out (``rules.text.display_text``). Both files are
+written whole or not at all (``atomic.replacing``).
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
+from pmf_pipeline.atomic import replacing
 from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import STATUS_LOOKS, TREND_LOOKS, as_reported
-from pmf_pipeline.rules.text import csv_safe, put
+from pmf_pipeline.rules.text import csv_safe, is_plain_number, put
 
 COLUMNS = (
     "period",
@@ -37,6 +41,8 @@ COLUMNS = (
     "awaiting_correction",
     "source",
 )
+
+NUMERIC = frozenset({"target", "actual", "previous_year_actual"})  # written as numbers wherever they hold one
 
 
 def _d(v: Decimal | None) -> str:
@@ -71,11 +77,11 @@ def rows(results: list[PIResult]) -> list[dict[str, object]]:
 
 
 def export_csv(results: list[PIResult], out: Path) -> None:
-    with out.open("w", newline="", encoding="utf-8-sig") as f:
+    with replacing(out) as tmp, tmp.open("w", newline="", encoding="utf-8-sig") as f:
         w = csv.DictWriter(f, COLUMNS)
         w.writeheader()
         for row in rows(results):
-            w.writerow({k: csv_safe(v) for k, v in row.items()})
+            w.writerow({k: csv_safe(v, number=k in NUMERIC) for k, v in row.items()})
 
 
 def export_xlsx(results: list[PIResult], out: Path, title: str) -> None:
@@ -86,30 +92,26 @@ def export_xlsx(results: list[PIResult], out: Path, title: str) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "Master"
-    ws.append([title])
+    put(ws["A1"], title)  # the council's name is text, whatever it begins with
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(list(COLUMNS))
     for c in ws[2]:
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor="1F3864")
-    numeric = {"target", "actual", "previous_year_actual"}
     for r in rows(results):
-        values = []
-        for k in COLUMNS:
-            v = r[k]
-            values.append(float(str(v)) if k in numeric and v not in ("", None) and _is_number(v) else v)
+        values = [_number(r[k]) if k in NUMERIC and is_plain_number(r[k]) else r[k] for k in COLUMNS]
         row_n = ws.max_row + 1
         for col, value in enumerate(values, start=1):
             put(ws.cell(row=row_n, column=col), value)  # text stays text, whatever it begins with
         status_cell = ws.cell(row=ws.max_row, column=COLUMNS.index("status") + 1)
         look = STATUS_LOOKS.get(str(r["status"]))
         if look:
-            status_cell.value = f"{look.symbol} {r['status']}"
+            put(status_cell, f"{look.symbol} {r['status']}")
             status_cell.fill = PatternFill("solid", fgColor=look.colour.lstrip("#"))
         trend_cell = ws.cell(row=ws.max_row, column=COLUMNS.index("trend") + 1)
         tl = TREND_LOOKS.get(str(r["trend"]))
         if tl:
-            trend_cell.value = f"{tl.symbol} {r['trend']}"
+            put(trend_cell, f"{tl.symbol} {r['trend']}")
     widths = {"title": 50, "comment": 60, "source": 40}
     for i, k in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = widths.get(k, 14)
@@ -118,15 +120,14 @@ def export_xlsx(results: list[PIResult], out: Path, title: str) -> None:
             c.alignment = Alignment(vertical="top", wrap_text=c.column_letter in ("D", "N"))
     ws.freeze_panes = "D3"
     ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(COLUMNS)).column_letter}{ws.max_row}"
-    wb.save(out)
+    with replacing(out) as tmp:
+        wb.save(tmp)
 
 
-def _is_number(v: object) -> bool:
-    try:
-        Decimal(str(v))
-        return True
-    except Exception:
-        return False
+def _number(v: object) -> int | float:
+    """A figure as an xlsx number (whole numbers as integers)."""
+    d = Decimal(str(v))
+    return int(d) if d == d.to_integral_value() else float(d)
 
 
 def export_period(config_dir: str | Path, data_dir: str | Path, period: Period, out: Path, fmt: str = "csv") -> int:
