@@ -114,7 +114,7 @@ def _print_tracker(settings: Settings, period: Period, config: Config | None = N
     click.echo(f"Returns for {period} (deadline {board.deadline.day} {board.deadline:%B %Y}):")
     for s in board.states:
         where = f"  [#{s.submission_id} {Path(s.file).name}]" if s.file else ""
-        click.echo(f"  {s.label:7} {s.name:32} {s.summary}{where}")
+        click.echo(f"  {s.label:7} {s.name:32} {terminal_text(s.summary + where)}")
     for sub in board.unidentified:
         click.echo(f"  {'?':7} {terminal_text(Path(sub.file_name).name):32} rejected: not identifiable as any directorate's return  [#{sub.id}]")
     if board.chase:
