@@ -8,10 +8,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pmf_pipeline.atomic import replacing, write_text
 from pmf_pipeline.audit.reproduce import AuditReport
 from pmf_pipeline.packs.render import environment
 from pmf_pipeline.rules.text import put
+from pmf_pipeline.rules.writing import replacing, write_text
 
 
 def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: str) -> tuple[Path, Path]:

@@ -17,12 +17,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pmf_pipeline.atomic import replacing
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.master.store import Store
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.text import put
+from pmf_pipeline.rules.writing import replacing
 
 CONCLUSIONS = ("Agreed to working papers", "Agreed, minor issues", "Not agreed: amend", "Qualified: no working papers")
 

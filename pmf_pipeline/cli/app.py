@@ -52,7 +52,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as e:
             if settings and settings.debug:
                 raise
-            from pmf_pipeline.atomic import is_disk_full
+            from pmf_pipeline.rules.writing import is_disk_full
 
             if not is_disk_full(e):
                 _unexpected(e)

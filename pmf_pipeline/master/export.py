@@ -5,7 +5,7 @@ that begins with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed 
 (the OWASP advice for CSV injection); in xlsx every text cell is written as a string, never a
 formula. Numbers are not text: the figures are written as numbers in both, a negative one too.
 Typed text is cleaned for display on the way out (``rules.text.display_text``). Both files are
-written whole or not at all (``atomic.replacing``).
+written whole or not at all (``rules.writing.replacing``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
-from pmf_pipeline.atomic import replacing
 from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import STATUS_LOOKS, TREND_LOOKS, as_reported
 from pmf_pipeline.rules.text import csv_safe, is_plain_number, put
+from pmf_pipeline.rules.writing import replacing
 
 COLUMNS = (
     "period",

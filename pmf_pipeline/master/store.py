@@ -21,11 +21,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pmf_pipeline.atomic import disk_full, is_disk_full
 from pmf_pipeline.errors import DatasetError, LockedError
 from pmf_pipeline.master import paths
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import ReturnResult
+from pmf_pipeline.rules.writing import disk_full, is_disk_full
 
 MIGRATIONS: list[tuple[str, str]] = [
     (

@@ -6,9 +6,9 @@ local file elsewhere or reach the network. The same pack data gives byte-identic
 
 Typed text cannot break a pack: every text a template prints is cleaned by ``rules.text.display_text``
 (the environment's ``finalize``: control characters made visible, bidirectional overrides removed),
-and free text (comments, narrative figures) goes through the ``typed`` filter, which also bounds it
+and free text (comments) goes through the ``typed`` filter, which also bounds it
 (``MAX_TEXT`` characters) and puts it in its own ``<bdi>``. Each pack's HTML and PDF are written whole
-or not at all (``atomic.replacing``); rendering workers die with the run that started them.
+or not at all (``rules.writing.replacing``); rendering workers die with the run that started them.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from pmf_pipeline.atomic import replacing, write_text
 from pmf_pipeline.packs.content import Pack
 from pmf_pipeline.rules.text import bounded, display_text
+from pmf_pipeline.rules.writing import replacing, write_text
 
 # The templates ship inside the package (package data), so an installed wheel finds them wherever it runs.
 TEMPLATES = Path(str(resources.files("pmf_pipeline.packs") / "templates"))

@@ -1,6 +1,6 @@
 """A workbook per return that the coordinator can email back to the updater: each finding beside its PI.
 
-Each workbook is written whole or not at all (``atomic.replacing``); every text in it goes through
+Each workbook is written whole or not at all (``rules.writing.replacing``); every text in it goes through
 ``rules.text.put`` (never a formula, control characters made visible). A run interrupted before it
 wrote them all leaves returns with none: ``complete_findings_workbooks`` writes those from the
 master dataset's record of each return's findings.
@@ -13,10 +13,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from pmf_pipeline.atomic import replacing
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.returns.findings import Finding, ReturnResult
 from pmf_pipeline.rules.text import put
+from pmf_pipeline.rules.writing import replacing
 
 _FILL = {"error": "F4B6B0", "warning": "FFE08A"}
 

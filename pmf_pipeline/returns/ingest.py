@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from pmf_pipeline.atomic import disk_full, is_disk_full
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import DatasetError, UsageError, WorkbookError
 from pmf_pipeline.master import paths
@@ -38,6 +37,7 @@ from pmf_pipeline.periods import Period
 from pmf_pipeline.returns import current as currency
 from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
 from pmf_pipeline.returns.isolation import Checks, validate_isolated
+from pmf_pipeline.rules.writing import disk_full, is_disk_full
 from pmf_pipeline.workbook.container import MAX_FILE_BYTES
 from pmf_pipeline.workbook.reader import sha256
 

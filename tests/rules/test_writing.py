@@ -6,8 +6,8 @@ import errno
 
 import pytest
 
-from pmf_pipeline.atomic import replacing, write_text
 from pmf_pipeline.errors import DiskFullError
+from pmf_pipeline.rules.writing import replacing, write_text
 
 
 def test_a_failed_write_keeps_the_earlier_file_and_leaves_nothing_behind(tmp_path):
