@@ -1,4 +1,10 @@
-"""A workbook per return that the coordinator can email back to the updater: each finding beside its PI."""
+"""A workbook per return that the coordinator can email back to the updater: each finding beside its PI.
+
+Each workbook is written whole or not at all (``rules.writing.replacing``); every text in it goes through
+``rules.text.put`` (never a formula, control characters made visible). A run interrupted before it
+wrote them all leaves returns with none: ``complete_findings_workbooks`` writes those from the
+master dataset's record of each return's findings.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +14,28 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from pmf_pipeline.config.models import Config
-from pmf_pipeline.returns.findings import ReturnResult
+from pmf_pipeline.returns.findings import Finding, ReturnResult
 from pmf_pipeline.rules.text import put
+from pmf_pipeline.rules.writing import replacing
 
 _FILL = {"error": "F4B6B0", "warning": "FFE08A"}
 
 
-def write_validation_report(result: ReturnResult, config: Config, out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
+def report_path(result: ReturnResult, out_dir: Path) -> Path:
+    """Where the findings workbook of a return is written."""
     who = result.directorate or "unidentified"
     name = Path(result.file).stem
-    path = out_dir / f"{result.period or 'unknown'}_{who}_{name}_findings.xlsx"
+    return out_dir / f"{result.period or 'unknown'}_{who}_{name}_findings.xlsx"
+
+
+def write_validation_report(result: ReturnResult, config: Config, out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = report_path(result, out_dir)
     wb = Workbook()
     ws = wb.active
     ws.title = "Findings"
     titles = {ref: pi.title for ref, pi in config.pis.items()}
-    ws.append([f"Checks on {Path(result.file).name}"])
+    put(ws["A1"], f"Checks on {Path(result.file).name}")
     ws["A1"].font = Font(bold=True, size=14)
     verdict = (
         "rejected: it could not be taken" if result.outcome == "rejected" else f"accepted with {len(result.errors)} errors and {len(result.warnings)} warnings"
@@ -52,5 +64,28 @@ def write_validation_report(result: ReturnResult, config: Config, out_dir: Path)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    wb.save(path)
+    with replacing(path) as tmp:
+        wb.save(tmp)
     return path
+
+
+def complete_findings_workbooks(config: Config, data_dir: str | Path, period: str, out_dir: Path) -> list[Path]:
+    """Write the findings workbook of every return of the period that has none in ``out_dir``
+    (a run stopped after consolidating it but before writing its workbook), from the findings the
+    master dataset recorded with it. The workbooks written."""
+    from pmf_pipeline.master.store import Store
+
+    store = Store(data_dir)
+    try:
+        missing = []
+        for sub in store.submissions(period):
+            result = ReturnResult(sub.file_name, sub.sha256, outcome=sub.outcome, period=sub.period, directorate=sub.directorate, service=sub.service)
+            unread = ReturnResult(sub.file_name, sub.sha256)  # a return rejected before its period was read
+            if not report_path(result, out_dir).exists() and not (sub.outcome == "rejected" and report_path(unread, out_dir).exists()):
+                result.findings = [
+                    Finding(f["code"], f["severity"], f["message"], sub.file_name, f["sheet"], f["cell"], f["pi_ref"]) for f in store.findings(sub.id)
+                ]
+                missing.append(result)
+    finally:
+        store.close()
+    return [write_validation_report(result, config, out_dir) for result in missing]
