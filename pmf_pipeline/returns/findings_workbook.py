@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -10,6 +12,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.returns.findings import ReturnResult
 from pmf_pipeline.rules.text import put
+
+if TYPE_CHECKING:
+    from pmf_pipeline.returns.ingest import FileOutcome
 
 _FILL = {"error": "F4B6B0", "warning": "FFE08A"}
 
@@ -54,3 +59,10 @@ def write_validation_report(result: ReturnResult, config: Config, out_dir: Path)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.save(path)
     return path
+
+
+def write_findings_workbooks(outcomes: Iterable[FileOutcome], config: Config, out_dir: Path) -> list[Path]:
+    """A findings workbook for each return newly received (accepted or rejected), for the coordinator to
+    send back; a file received before (a duplicate) already has its own. ``pmf ingest`` and ``pmf quarter``
+    both write them here, so the two give the coordinator the same thing."""
+    return [write_validation_report(o.result, config, out_dir) for o in outcomes if o.status != "duplicate"]
