@@ -97,7 +97,15 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
     lock = sheet_password(config, settings.data_dir, period)
     with progress(total, "Writing workbooks") as bar:
         done = run(
-            config, period, out_dir, by_service, list(directorates) or None, generated_at, on_progress=lambda g: bar.update(1), earlier=earlier, password=lock.password
+            config,
+            period,
+            out_dir,
+            by_service,
+            list(directorates) or None,
+            generated_at,
+            on_progress=lambda g: bar.update(1),
+            earlier=earlier,
+            password=lock.password,
         )
     click.echo(f"Wrote {len(done)} workbooks ({sum(g.pis for g in done)} PIs, {len({g.directorate for g in done})} directorates) for {period} to {out_dir}/")
     click.echo(lock.sentence)
