@@ -66,6 +66,7 @@ VALUES = ("target_value", "actual_value", "previous_year_value")
 def columns(open_data: bool = False) -> tuple[str, ...]:
     return tuple(c for c in COLUMNS if not (open_data and c in NOT_PUBLISHED))
 
+
 NUMERIC = frozenset(VALUES)  # the figures as plain numbers: written unguarded in CSV, as numbers in xlsx (a negative one too)
 
 
