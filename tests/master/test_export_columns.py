@@ -14,8 +14,10 @@ import pytest
 
 from pmf_pipeline.master.export import COLUMNS, export_csv, export_xlsx
 from pmf_pipeline.master.results import PIResult
-from pmf_pipeline.rules.status import STATUS_LOOKS, STATUSES, TREND_LOOKS
+from pmf_pipeline.rules.status import STATUS_LOOKS, STATUSES, TREND_LOOKS, rating_looks
 from tests.conftest import PERIOD
+
+BRIDGEND = rating_looks("bridgend")  # the scheme whose labels the rating column shows here
 
 PINNED_COLUMNS = (
     "period",
@@ -37,6 +39,12 @@ PINNED_COLUMNS = (
     "verified_by",
     "awaiting_correction",
     "source",
+    "status_code",
+    "trend_code",
+    "rating_code",
+    "target_value",
+    "actual_value",
+    "previous_year_value",
 )
 
 
@@ -98,18 +106,24 @@ EXPECTED = {
     "type": ("social_services", "social_services"),
     "unit": ("percentage", "percentage"),
     "polarity": ("higher", "higher"),
-    "target": ("80.0", 80.0),
-    "actual": ("61.0", 61.0),
-    "status": ("off_target", "✖ off_target"),
-    "trend": ("declined_significantly", "⇊ declined_significantly"),
-    "rating": ("unsatisfactory", "unsatisfactory"),
-    "previous_year_actual": ("84.3", 84.3),
+    "target": ("80.0%", "80.0%"),
+    "actual": ("61.0%", "61.0%"),
+    "status": ("Off target", "✖ Off target"),
+    "trend": ("Declined significantly", "⇊ Declined significantly"),
+    "rating": ("Unsatisfactory", "Unsatisfactory"),
+    "previous_year_actual": ("84.3%", "84.3%"),
     "comment": ("Swyddi gwag yn yr haf – two posts filled in September.", "Swyddi gwag yn yr haf – two posts filled in September."),
     "evidence": ("WP/2026-27/SSM019/Q2", "WP/2026-27/SSM019/Q2"),
     "updated_by": ("Siân Morgan", "Siân Morgan"),
     "verified_by": ("Huw Jenkins", "Huw Jenkins"),
     "awaiting_correction": ("yes", "yes"),
     "source": ("ss.xlsx, Return!M10", "ss.xlsx, Return!M10"),
+    "status_code": ("off_target", "off_target"),
+    "trend_code": ("declined_significantly", "declined_significantly"),
+    "rating_code": ("unsatisfactory", "unsatisfactory"),
+    "target_value": ("80.0", 80),
+    "actual_value": ("61.0", 61),  # as reported: 61.04 at one decimal place
+    "previous_year_value": ("84.3", 84.3),
 }
 
 # column -> (CSV, xlsx) for the narrative PI on the second row: text in Actual, blanks left blank
@@ -120,9 +134,9 @@ EXPECTED_NARRATIVE = {
     "unit": ("narrative", "narrative"),
     "target": ("", None),
     "actual": ("Milestones delivered.", "Milestones delivered."),
-    "status": ("not_rated", "○ not_rated"),
-    "trend": ("no_comparison", "· no_comparison"),
-    "rating": ("not_rated", "not_rated"),
+    "status": ("Not rated", "○ Not rated"),
+    "trend": ("No comparison", "· No comparison"),
+    "rating": ("Not rated", "Not rated"),
     "previous_year_actual": ("", None),
     "comment": ("", None),
     "evidence": ("", None),
@@ -130,6 +144,12 @@ EXPECTED_NARRATIVE = {
     "verified_by": ("", None),
     "awaiting_correction": ("", None),
     "source": ("history", "history"),
+    "status_code": ("not_rated", "not_rated"),
+    "trend_code": ("no_comparison", "no_comparison"),
+    "rating_code": ("not_rated", "not_rated"),
+    "target_value": ("", None),
+    "actual_value": ("", None),
+    "previous_year_value": ("", None),
 }
 
 
@@ -137,8 +157,8 @@ EXPECTED_NARRATIVE = {
 def exported(config, tmp_path_factory):
     out = tmp_path_factory.mktemp("export")
     results = [result(config), narrative(config)]
-    export_csv(results, out / "e.csv")
-    export_xlsx(results, out / "e.xlsx", "Example council: performance indicators")
+    export_csv(results, out / "e.csv", BRIDGEND)
+    export_xlsx(results, out / "e.xlsx", "Example council: performance indicators", BRIDGEND)
     with (out / "e.csv").open(encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))
     ws = openpyxl.load_workbook(out / "e.xlsx")["Master"]
@@ -192,7 +212,13 @@ def test_xlsx_numbers_are_numbers_and_text_is_text(config, tmp_path):
     export_csv([r], tmp_path / "e.csv")
     ws = openpyxl.load_workbook(tmp_path / "e.xlsx")["Master"]
     cells = {c: ws.cell(row=3, column=PINNED_COLUMNS.index(c) + 1) for c in PINNED_COLUMNS}
-    assert [cells[c].data_type for c in ("target", "actual", "previous_year_actual")] == ["n", "n", "n"]
+    assert [cells[c].data_type for c in ("target_value", "actual_value", "previous_year_value")] == ["n", "n", "n"]
+    assert [cells[c].number_format for c in ("target_value", "actual_value", "previous_year_value")] == ['#,##0.0"%"'] * 3
+    assert [(cells[c].value, cells[c].data_type) for c in ("target", "actual", "previous_year_actual")] == [
+        ("80.0%", "s"),
+        ("61.0%", "s"),
+        ("84.3%", "s"),
+    ]
     assert [(cells[c].value, cells[c].data_type) for c in ("comment", "updated_by", "verified_by", "source")] == [
         ("=1+1", "s"),
         ("+44 1234", "s"),
@@ -207,7 +233,7 @@ def test_xlsx_numbers_are_numbers_and_text_is_text(config, tmp_path):
 def test_xlsx_layout_the_team_relies_on(exported, tmp_path, config):
     export_xlsx([result(config)], tmp_path / "e.xlsx", "t")
     ws = openpyxl.load_workbook(tmp_path / "e.xlsx")["Master"]
-    assert ws.freeze_panes == "D3" and ws.auto_filter.ref == "A2:S3"
+    assert ws.freeze_panes == "D3" and ws.auto_filter.ref == "A2:Y3"
     status = ws.cell(row=3, column=PINNED_COLUMNS.index("status") + 1)
     assert (status.fill.fill_type, status.fill.fgColor.rgb) == ("solid", "00f4b6b0")  # off target's colour, with its symbol
     assert (ws["A1"].font.b, ws["A1"].font.sz) == (True, 14)
@@ -228,26 +254,28 @@ def test_xlsx_layout_the_team_relies_on(exported, tmp_path, config):
 
 
 def test_a_target_held_in_exponent_form_is_written_out(config, tmp_path):
-    """A Decimal like 5E+2 (as arithmetic can leave it) is exported as 500, never as 5E+2."""
+    """A Decimal like 5E+2 (as arithmetic can leave it) is exported as 500.0 (one decimal place), never as 5E+2."""
     export_csv([result(config, target=Decimal("5E+2"))], tmp_path / "e.csv")
     with (tmp_path / "e.csv").open(encoding="utf-8-sig", newline="") as f:
-        assert list(csv.DictReader(f))[0]["target"] == "500"
+        row = list(csv.DictReader(f))[0]
+    assert (row["target"], row["target_value"]) == ("500.0%", "500.0")
 
 
-# Each status and trend code as the export spells it: the code in CSV; the symbol and the code in xlsx.
+# Each status and trend code as the export spells it: the packs' word in CSV; the symbol and the word in
+# xlsx; the code itself in the *_code column of both.
 STATUS_SPELLING = {
-    "met": "✔ met",
-    "within_tolerance": "▲ within_tolerance",
-    "off_target": "✖ off_target",
-    "not_rated": "○ not_rated",
-    "no_data": "– no_data",
+    "met": ("Met", "✔ Met"),
+    "within_tolerance": ("Within tolerance", "▲ Within tolerance"),
+    "off_target": ("Off target", "✖ Off target"),
+    "not_rated": ("Not rated", "○ Not rated"),
+    "no_data": ("No data", "– No data"),
 }
 TREND_SPELLING = {
-    "improved": "↑ improved",
-    "maintained": "→ maintained",
-    "declined": "↓ declined",
-    "declined_significantly": "⇊ declined_significantly",
-    "no_comparison": "· no_comparison",
+    "improved": ("Improved", "↑ Improved"),
+    "maintained": ("Maintained", "→ Maintained"),
+    "declined": ("Declined", "↓ Declined"),
+    "declined_significantly": ("Declined significantly", "⇊ Declined significantly"),
+    "no_comparison": ("No comparison", "· No comparison"),
 }
 
 
@@ -261,11 +289,13 @@ def test_each_status_and_trend_code_is_spelt_the_same_way(config, tmp_path, kind
     r = result(config, **{kind: code})
     export_csv([r], tmp_path / "e.csv")
     export_xlsx([r], tmp_path / "e.xlsx", "t")
+    word, spelt = (STATUS_SPELLING if kind == "status" else TREND_SPELLING)[code]
     with (tmp_path / "e.csv").open(encoding="utf-8-sig", newline="") as f:
-        assert list(csv.DictReader(f))[0][kind] == code
+        row = list(csv.DictReader(f))[0]
+    assert (row[kind], row[f"{kind}_code"]) == (word, code)
     ws = openpyxl.load_workbook(tmp_path / "e.xlsx")["Master"]
-    spelt = (STATUS_SPELLING if kind == "status" else TREND_SPELLING)[code]
     assert ws.cell(row=3, column=PINNED_COLUMNS.index(kind) + 1).value == spelt
+    assert ws.cell(row=3, column=PINNED_COLUMNS.index(f"{kind}_code") + 1).value == code
 
 
 def test_period_column_is_the_period_code_not_its_label(config, tmp_path):
