@@ -82,7 +82,7 @@ def _quarter(store: Store | None, config: Config, p: Period) -> tuple[str, dict[
     """A quarter's figures as they stand now, and where they come from (the rule in the module docstring)."""
     if store is not None and any(s.outcome == "accepted" for s in store.submissions(str(p))):
         rows = store.values(str(p))
-        return RETURNS, {ref: to_decimal(r["actual"]) for ref, r in rows.items() if r["source"] == "return" and not r["has_error"]}
+        return RETURNS, {ref: to_decimal(r["actual"], r) for ref, r in rows.items() if r["source"] == "return" and not r["has_error"]}
     return HISTORY, config.cached(("history of", p), lambda: {ref: h.actual for (ref, q), h in config.history.items() if q == p})
 
 
