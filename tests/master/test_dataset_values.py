@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from pmf_pipeline.cli import main
+from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.ingest import ingest
 from tests.conftest import CONFIG, PERIOD, ROOT
 
@@ -42,15 +43,17 @@ def test_a_negative_figure_is_a_number_in_csv_and_xlsx(data, tmp_path):
     r = CliRunner().invoke(main, ["--data", str(data), "export", "--period", str(PERIOD), "--out", str(out)])
     assert r.exit_code == 0, r.output
     rows = {row["pi_ref"]: row for row in csv.DictReader(out.open(encoding="utf-8-sig"))}
-    assert rows["CPM/072"]["actual"] == "-5.0"  # as reported (one decimal place), not '-5.0: a spreadsheet reads a number
-    assert all(not row[k].startswith("'") for row in rows.values() for k in ("target", "actual", "previous_year_actual"))
+    assert rows["CPM/072"]["actual_value"] == "-5.0"  # as reported (one decimal place), not '-5.0: a spreadsheet reads a number
+    assert rows["CPM/072"]["actual"] == "'-5.0%"  # the figure as text, with its unit, is guarded like any text
+    assert all(not row[k].startswith("'") for row in rows.values() for k in ("target_value", "actual_value", "previous_year_value"))
     x = tmp_path / "e.xlsx"
     r = CliRunner().invoke(main, ["--data", str(data), "export", "--period", str(PERIOD), "--out", str(x), "--format", "xlsx"])
     assert r.exit_code == 0, r.output
     ws = openpyxl.load_workbook(x)["Master"]
     header = [c.value for c in ws[2]]
     row = next(r for r in ws.iter_rows(min_row=3) if r[header.index("pi_ref")].value == "CPM/072")
-    assert row[header.index("actual")].value == -5 and row[header.index("actual")].data_type == "n"
+    assert row[header.index("actual_value")].value == -5 and row[header.index("actual_value")].data_type == "n"
+    assert row[header.index("actual")].value == "-5.0%" and row[header.index("actual")].data_type == "s"
 
 
 @pytest.mark.parametrize("bad", ["Infinity", "NaN", "12abc"])
@@ -72,9 +75,10 @@ def test_a_malformed_figure_is_named_by_report_export_and_audit(data, tmp_path, 
 
 
 def test_a_malformed_figure_in_an_earlier_quarter_is_named_too(data, tmp_path):
-    db = sqlite3.connect(data / "master.sqlite")
-    db.execute("UPDATE pi_values SET actual = 'Infinity' WHERE source = 'history' AND pi_ref = 'CPM/072' AND period = '2025-26-Q2'")
-    db.commit()
-    db.close()
-    r = CliRunner().invoke(main, ["--data", str(data), "export", "--period", str(PERIOD), "--out", str(tmp_path / "e.csv")])
-    assert r.exit_code == 2 and "holds 'Infinity' for CPM/072 in 2025-26-Q2, which is not a number" in r.output, r.output
+    """An earlier quarter's figures come from the master dataset once a return for it is accepted
+    (``master.earlier``; before that, from config/history.csv): the quarter a year later reads them."""
+    _set_actual(data, "CPM/072", "Infinity")
+    later = Period.parse("2027-28-Q2")  # PERIOD (2026-27-Q2) is its same quarter last year
+    r = CliRunner().invoke(main, ["--data", str(data), "export", "--period", str(later), "--out", str(tmp_path / "e.csv")])
+    assert r.exit_code == 2 and f"holds 'Infinity' for CPM/072 in {PERIOD}, which is not a number (pi_values row" in r.output, r.output
+    assert "Traceback" not in r.output and not (tmp_path / "e.csv").exists()
