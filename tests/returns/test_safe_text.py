@@ -85,7 +85,8 @@ def test_xlsx_export_shows_clean_text_and_the_council_name_as_text(run, tmp_path
     by = {ws.cell(row=2, column=c.column).value: c for c in row}
     assert by["comment"].value == CLEAN
     assert by["updated_by"].value == "A. Jones␛]0;pwned␇" and by["evidence"].value == "WP/987"
-    assert by["actual"].data_type == "n" and by["target"].data_type == "n"
+    assert by["actual_value"].data_type == "n" and by["target_value"].data_type == "n"
+    assert by["actual"].data_type == "s" and by["target"].data_type == "s"  # the figures with their units, as text
 
 
 def test_csv_export_shows_clean_text(run, tmp_path):
