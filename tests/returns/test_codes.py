@@ -389,6 +389,14 @@ CASES: dict[str, Case] = {
         "SSM/026",
         "SSM/026 does not say who verified it: the PI owner's name goes in 'Verified by'.",
     ),
+    "text_too_long": Case(
+        row("SSM/026", comment="x" * 4001),
+        "warning",
+        "Return",
+        "O13",
+        "SSM/026",
+        "the Comment of SSM/026 is 4,001 characters long; only the first 4,000 are kept and shown in the packs. Please shorten it and send the return again.",
+    ),
 }
 
 
