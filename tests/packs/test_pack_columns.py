@@ -90,6 +90,7 @@ def test_a_pack_row_has_these_fields():
         "benchmark",
         "awaiting_correction",
         "narrative",
+        "narrative_text",  # a narrative PI's account, shown across the table under its title
     ]
 
 
@@ -122,10 +123,10 @@ def test_one_rows_cells(social_services):
     assert row == [
         ("th", "SSM/026 | SSM"),
         ("td", "Average length of time (days) children remained on the Child Protection Register | Days · Social Services"),
-        ("td", "240"),
-        ("td", "235"),
+        ("td", "240 days"),
+        ("td", "235 days"),
         ("td", "✔ Met"),
-        ("td", "254"),
+        ("td", "254 days"),
         ("td", "↑ Improved"),
         ("td", ""),  # the chart: an SVG, pinned by tests/packs/test_charts.py
     ]
@@ -134,9 +135,10 @@ def test_one_rows_cells(social_services):
 def test_an_off_target_figure_missing_its_comment_is_shown_and_rated(social_services):
     """SSM/019 is off target with no comment: its only fault is the missing comment, so it is rated and
     shown (the exceptions say the commentary is awaited), never held back."""
-    _, tables, _ = social_services
+    _, tables, html = social_services
     row = rows_of(tables, "SSM/019")[0]
-    assert [c[1] for c in row[2:7]] == ["80.0", "61.0", "✖ Off target", "84.0", "⇊ Declined significantly"]
+    assert [c[1] for c in row[2:7]] == ["80.0%", "61.0%", "✖ Off target", "84.0%", "⇊ Declined significantly"]
+    assert "Commentary awaited from the service." in html
 
 
 def test_a_comment_gets_a_row_of_its_own(social_services):
