@@ -654,13 +654,13 @@ def data_lock(data_dir: str | Path) -> Iterator[None]:
     except Timeout:
         raise LockedError(f"another pmf run is using {folder} ({_holder(folder)}). Wait for it to finish, then run this command again.") from None
     except OSError as e:
-        raise DatasetError(f"the data folder {folder} cannot be used ({e.strerror}). Check it exists, is writable and has free space.") from None
+        raise _unusable(folder, e) from None
     holder = paths.lock_holder_file(folder)
     try:
         try:
             holder.write_text(json.dumps({"pid": os.getpid(), "started": _now()}), encoding="utf-8")
         except OSError as e:
-            raise DatasetError(f"the data folder {folder} cannot be used ({e.strerror}). Check it exists, is writable and has free space.") from None
+            raise _unusable(folder, e) from None
         yield
     finally:
         try:
@@ -668,6 +668,13 @@ def data_lock(data_dir: str | Path) -> Iterator[None]:
         except OSError:
             pass  # only the message to a second run would be stale; the lock itself is released below
         lock.release()
+
+
+def _unusable(folder: Path, e: OSError) -> DatasetError:
+    """The data folder cannot be locked: a full disk says so as every other write does."""
+    if is_disk_full(e):
+        return disk_full(folder)
+    return DatasetError(f"the data folder {folder} cannot be used ({e.strerror}). Check it exists, is writable and has free space.")
 
 
 def _holder(folder: Path) -> str:
