@@ -144,9 +144,11 @@ def find(store: Store, period: Period, which: str) -> Submission:
     if which.lstrip("#").isdigit():
         number = int(which.lstrip("#"))
         hits = [s for s in subs if s.id == number]
-        if not hits:
+        if hits:
+            return hits[0]
+        # a SHA-256 can begin with six or more decimal digits: read it as one when no submission has that number
+        if which.startswith("#") or not any(s.sha256.startswith(which) for s in subs if len(which) >= 6):
             raise UsageError(f"there is no submission {number} for {period}; {listing}.")
-        return hits[0]
     hits = [s for s in subs if Path(s.file_name).name == Path(which).name]
     if not hits and re.fullmatch(r"[0-9a-fA-F]{6,64}", which):
         hits = [s for s in subs if s.sha256.startswith(which.lower())]

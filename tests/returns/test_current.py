@@ -215,3 +215,27 @@ def test_a_correction_saved_in_libreoffice_beats_the_original_whatever_the_names
     values, subs = current_values(tmp_path / "data")
     assert values["SSM/026"] == "200" and subs[-1].file_name.endswith("a corrected.xlsx") and subs[-1].current
     assert summary.outcomes[0].notice == f"replaces the SS return received {today()} (saved 20 October): 1 figure changed"
+
+
+def test_a_hash_that_begins_with_digits_only_is_read_as_a_hash_not_a_number(blank, config, tmp_path):
+    """One SHA-256 in 110 begins with ten decimal digits: '--use 4821930571' means that hash, as
+    no submission has that number (it made the test above fail now and then)."""
+    data = tmp_path / "data"
+    first = fill_return(blank("SS"), full(config, "SS"), tmp_path / "first.xlsx", saved_at=saved(10, 21))
+    second = fill_return(blank("SS"), full(config, "SS", **FOUR), tmp_path / "second.xlsx", saved_at=saved(10, 22))
+    ingest(CONFIG, data, PERIOD, [first, second])
+    store = Store(data)
+    store.db.execute("UPDATE submissions SET sha256 = ? WHERE id = 1", ("4821930571" + "a" * 54,))
+    store.close()
+
+    def use(*args):
+        return CliRunner().invoke(main, ["--data", str(data), "returns", "--period", str(PERIOD), *args])
+
+    r = use("--use", "4821930571", "--reason", "figures agreed with the service")
+    assert r.exit_code == 0 and "Submission #1 (first.xlsx) is now current" in r.output, r.output
+    assert (
+        use("--use", "#4821930571", "--reason", "x").output
+        == f"pmf: there is no submission 4821930571 for {PERIOD}; `pmf returns --period {PERIOD} --history` lists them.\n"
+    )
+    assert use("--use", "482193", "--reason", "x").exit_code == 0  # six digits: the shortest hash prefix taken
+    assert use("--use", "48219", "--reason", "x").exit_code == 2  # fewer: only ever a number
