@@ -70,7 +70,7 @@ def run_quarter(
     """Ingest ``inbox``, then render the packs that changed; ``on_render(to_render, kept)`` is called
     before rendering starts and ``on_pack`` after each pack (for progress on long runs)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    summary = ingest(config_dir, data_dir, period, collect_files([inbox]), on_file=on_file)
+    summary = ingest(config_dir, data_dir, period, collect_files([inbox], exclude=((data_dir, "data folder"), (out_dir, "packs folder"))), on_file=on_file)
     with data_lock(data_dir):
         config = config_for_period(config_dir, data_dir, period)
         store = Store(data_dir)

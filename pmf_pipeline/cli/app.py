@@ -18,6 +18,7 @@ import click
 from pmf_pipeline import __version__
 from pmf_pipeline.errors import PmfError
 from pmf_pipeline.periods import Period
+from pmf_pipeline.rules.text import safe_name
 
 if TYPE_CHECKING:
     pass
@@ -108,14 +109,24 @@ def main(ctx: click.Context, config_dir: Path, data_dir: Path, debug: bool) -> N
 
 
 def print_result(result, verbose: bool = True) -> None:  # type: ignore[no-untyped-def]
-    """One line per file, then (verbose) each finding with its sheet, cell and PI."""
-    name = Path(result.file).name
+    """One line per file, then (verbose) each finding with its sheet, cell and PI.
+
+    Everything that came from outside (file name, sheet names, text quoted in a message) is shown
+    through ``safe_name``: a name can never add a line, or move the terminal's cursor.
+    """
+    name = safe_name(Path(result.file).name)
     if result.outcome == "rejected":
-        click.echo(f"  REJECTED  {name}: {result.findings[0].message if result.findings else ''}")
+        click.echo(f"  REJECTED  {name}: {safe_name(result.findings[0].message) if result.findings else ''}")
         return
-    who = result.directorate or "?"
+    who = safe_name(result.directorate or "?")
     click.echo(f"  {'OK' if not result.errors else 'ERRORS':8}  {name} ({who}): {len(result.errors)} errors, {len(result.warnings)} warnings")
     if verbose:
         for f in result.findings:
             where = ", ".join(x for x in (f.sheet and f"sheet {f.sheet}", f.cell and f"cell {f.cell}", f.pi_ref) if x)
-            click.echo(f"      {f.severity:7}  {where}: {f.message}")
+            click.echo(safe_name(f"      {f.severity:7}  {where}: {f.message}"))
+
+
+def print_skipped(skipped: list[tuple[str, str]]) -> None:
+    """One line for each thing in an inbox that was passed over, and why."""
+    for name, why in skipped:
+        click.echo(f"  SKIPPED   {safe_name(name)}: {why}.")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pmf_pipeline.cli.app import Settings, friendly, main, period_option, print_result, progress
+from pmf_pipeline.cli.app import Settings, friendly, main, period_option, print_result, print_skipped, progress
 from pmf_pipeline.master.paths import manifest_path
 from pmf_pipeline.periods import Period
 
@@ -91,6 +91,7 @@ def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_p
             for b in bars[1:]:
                 b.__exit__(None, None, None)
     ing = summary.ingest
+    print_skipped(ing.skipped)
     for o in ing.outcomes:
         if o.status != "duplicate":
             print_result(o.result, verbose=False)

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pmf_pipeline.cli.app import Settings, _period, friendly, main, period_option, print_result, progress
+from pmf_pipeline.cli.app import Settings, _period, friendly, main, period_option, print_result, print_skipped, progress
 from pmf_pipeline.master.paths import validation_reports
 from pmf_pipeline.periods import Period
+from pmf_pipeline.rules.text import safe_name
 
 if TYPE_CHECKING:
     from pmf_pipeline.config.models import Config
@@ -46,6 +47,7 @@ def validate(settings: Settings, paths: tuple[Path, ...], period: Period | None,
     else:
         config = settings.config()
     files = collect_files(list(paths))
+    print_skipped(files.skipped)
     checked = bad = 0
     with progress(len(files), "Checking returns") as bar:
         for r in validate_files(config, period, files):
@@ -80,14 +82,15 @@ def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: P
     from pmf_pipeline.returns.ingest import collect_files
     from pmf_pipeline.returns.ingest import ingest as run
 
-    files = collect_files(paths)
+    files = collect_files(paths, exclude=((settings.data_dir, "data folder"),))
+    print_skipped(files.skipped)
     with progress(len(files), "Reading returns") as bar:
         summary = run(settings.config_dir, settings.data_dir, period, files, on_file=lambda o: bar.update(1))
     config = summary.config
     folder = report_dir or validation_reports(settings.data_dir, period)
     for o in summary.outcomes:
         if o.status == "duplicate":
-            click.echo(f"  SAME      {Path(o.result.file).name}: {o.result.findings[0].message}")
+            click.echo(f"  SAME      {safe_name(Path(o.result.file).name)}: {safe_name(o.result.findings[0].message)}")
             continue
         print_result(o.result)
         if o.notice:
@@ -111,10 +114,10 @@ def _print_tracker(settings: Settings, period: Period, config: Config | None = N
     board = tracker(settings.config_dir, settings.data_dir, period, config)
     click.echo(f"Returns for {period} (deadline {board.deadline.day} {board.deadline:%B %Y}):")
     for s in board.states:
-        where = f"  [#{s.submission_id} {Path(s.file).name}]" if s.file else ""
+        where = f"  [#{s.submission_id} {safe_name(Path(s.file).name)}]" if s.file else ""
         click.echo(f"  {s.label:7} {s.name:32} {s.summary}{where}")
     for sub in board.unidentified:
-        click.echo(f"  {'?':7} {Path(sub.file_name).name:32} rejected: not identifiable as any directorate's return  [#{sub.id}]")
+        click.echo(f"  {'?':7} {safe_name(Path(sub.file_name).name):32} rejected: not identifiable as any directorate's return  [#{sub.id}]")
     if board.chase:
         click.echo("To chase (past the deadline, not received): " + "; ".join(f"{s.label} {s.name}" for s in board.chase))
     return board.has_problems
@@ -142,7 +145,7 @@ def returns_cmd(settings: Settings, period: Period, history: bool, use: str | No
         if reason is None:
             raise UsageError('say why with --reason, e.g. --reason "the resubmission was sent by mistake"')
         done = use_submission(settings.data_dir, period, use, reason, by)
-        name = f"#{done.used.id} ({Path(done.used.file_name).name})"
+        name = f"#{done.used.id} ({safe_name(Path(done.used.file_name).name)})"
         if not done.changed:
             click.echo(f"Submission {name} is already current; nothing changed.")
         else:
@@ -172,7 +175,9 @@ def _print_history(settings: Settings, period: Period) -> None:
         for s in subs:
             counts = f"{s.errors} error{'s' * (s.errors != 1)}, {s.warnings} warning{'s' * (s.warnings != 1)}"
             outcome = f"accepted, {counts}" if s.outcome == "accepted" else "rejected"
-            click.echo(f"    #{s.id:<4} {Path(s.file_name).name}: received {when(s.received_at)}, saved {when(s.saved_at)}; {outcome}; {past.standing(s)}")
+            click.echo(
+                f"    #{s.id:<4} {safe_name(Path(s.file_name).name)}: received {when(s.received_at)}, saved {when(s.saved_at)}; {outcome}; {past.standing(s)}"
+            )
             if s.notice:
                 click.echo(f"          {s.notice}")
     for e in past.events:
