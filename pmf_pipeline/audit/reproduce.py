@@ -28,9 +28,10 @@ from pmf_pipeline.packs.build import period_packs
 from pmf_pipeline.packs.content import Pack
 from pmf_pipeline.packs.render import render_html
 from pmf_pipeline.periods import Period
+from pmf_pipeline.returns import isolation
 from pmf_pipeline.returns.findings import ReturnResult
 from pmf_pipeline.returns.ingest import collect_files
-from pmf_pipeline.returns.validate import validate_bytes
+from pmf_pipeline.returns.isolation import Checks, validate_isolated
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,20 @@ class AuditReport:
         self.discrepancies.append(Discrepancy(kind, what, detail))
 
 
-def revalidate(data: bytes, file: str, config: Config, period: Period, store: Store) -> ReturnResult:
-    """Validation exactly as ingest ran it (previous figures from the master dataset, then history)."""
-    return validate_bytes(data, file, config, period, master_lookup(store, config))
+def revalidate(
+    data: bytes, file: str, config: Config, period: Period, store: Store, time_limit: float | None = None, memory_limit: int | None = None
+) -> ReturnResult:
+    """Validation exactly as ingest ran it (previous figures from the master dataset, then history),
+    and under the same guard: in a worker process with ingest's memory and time limits
+    (``returns.isolation``), so an archived file that ingest rejected as hostile, or one that makes
+    the checks fail, is that file's finding and never the end of the audit."""
+    lookup = master_lookup(store, config)
+    wanted = (period.previous(), period.same_quarter_last_year())
+    previous = {(ref, str(p)): lookup(ref, p) for ref in config.pis for p in wanted}
+    checks = Checks(config, period, previous)
+    time_limit = isolation.TIME_LIMIT if time_limit is None else time_limit
+    memory_limit = isolation.MEMORY_LIMIT if memory_limit is None else memory_limit
+    return next(validate_isolated([(data, file)], checks, workers=1, time_limit=time_limit, memory_limit=memory_limit))
 
 
 def _same(a: Decimal | None, b: Decimal | None) -> bool:
