@@ -74,7 +74,8 @@ def revalidate(
     checks = Checks(config, period, previous)
     time_limit = isolation.TIME_LIMIT if time_limit is None else time_limit
     memory_limit = isolation.MEMORY_LIMIT if memory_limit is None else memory_limit
-    return next(validate_isolated([(data, file)], checks, workers=1, time_limit=time_limit, memory_limit=memory_limit))
+    (result,) = validate_isolated([(data, file)], checks, workers=1, time_limit=time_limit, memory_limit=memory_limit)  # run to the end: the worker is gone
+    return result
 
 
 def _same(a: Decimal | None, b: Decimal | None) -> bool:

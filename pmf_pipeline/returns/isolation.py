@@ -170,8 +170,8 @@ def run_isolated(
                     result = fut.result(timeout=time_limit)
                 except cf.TimeoutError:
                     flight.popleft()
+                    _kill(ex)  # before yielding: a caller that stops reading here must not wait for the runaway
                     yield on_failure(*task, _failure(f"took longer than {time_limit:.0f} seconds"))
-                    _kill(ex)
                     broken = True
                     break
                 except BrokenProcessPool:
