@@ -21,6 +21,7 @@ import collections
 import datetime as dt
 import os
 import pickle
+import re
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -194,7 +195,8 @@ def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes
     """Write the original once, flushed to disk, read-only; never overwrite an existing copy."""
     folder = paths.archive_folder(data_dir, period, directorate)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{digest}{suffix.lower() if suffix else '.bin'}"
+    kept_suffix = suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix) else ".bin"  # any name's suffix fits, safely
+    target = folder / f"{digest}{kept_suffix}"
     if target.exists():
         return target
     tmp = target.with_name(target.name + ".part")

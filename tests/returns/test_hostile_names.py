@@ -201,3 +201,17 @@ def test_codes_and_names_unsafe_for_file_names_are_refused_at_check_config(tmp_p
     assert message in str(e.value), str(e.value)
     result = run("--config", str(folder), "check-config")
     assert result.exit_code == 2 and message in result.output, result.output
+
+
+@posix
+@pytest.mark.parametrize("name", ["r." + "x" * 240, "r.xlsx\nx", "r.\x1b[2K"])
+def test_an_archive_name_always_fits_whatever_the_suffix(tmp_path, name):
+    box = tmp_path / "inbox"
+    box.mkdir()
+    shutil.copy(sample("CR"), box / name)
+    data = tmp_path / "data"
+    result = run("--config", str(CONFIG), "--data", str(data), "ingest", "--period", str(PERIOD), str(box))
+    assert result.exit_code == 0, result.output
+    _clean_terminal_output(result.output)
+    (kept,) = [p for p in (data / "archive").rglob("*") if p.is_file()]
+    assert kept.name.endswith(".bin") and kept.read_bytes() == sample("CR").read_bytes()
