@@ -7,12 +7,15 @@ with the fuzzed values put where an updater or a hostile sender could put them.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from functools import cache
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from pmf_pipeline.errors import WorkbookError
 from pmf_pipeline.returns.findings import ReturnResult
 from pmf_pipeline.returns.validate import validate_raw
 from pmf_pipeline.rules.numbers import LARGEST, parse_number
@@ -127,3 +130,38 @@ def test_a_safe_name_is_one_printable_line_and_stays_so(name):
     assert shown.isprintable() and "\n" not in shown and "\x1b" not in shown
     shown.encode("utf-8")  # never a surrogate: SQLite, JSON and workbooks take it
     assert safe_name(shown) == shown
+
+
+cell_values = st.one_of(
+    st.text(max_size=200).map(lambda t: ILLEGAL_CHARACTERS_RE.sub("", t)).filter(lambda t: not t.startswith("=")),  # as a workbook can hold
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 1, 1)),
+    json_shapes.map(json.dumps),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(layout.META_KEYS), cell_values, max_size=len(layout.META_KEYS)), st.lists(cell_values, max_size=6))
+def test_the_reader_takes_any_metadata_cell(tmp_path_factory, changed, extra):
+    """Real workbooks whose hidden metadata cells hold any type (and extra rows of anything): read and
+    checked into findings; at worst a WorkbookError saying why, never anything else."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLE)
+    ws = wb[layout.META_SHEET]
+    for row in ws.iter_rows():
+        if row[0].value in changed:
+            row[1].value = changed[row[0].value]
+    for value in extra:
+        ws.append([value, value])
+    out = tmp_path_factory.mktemp("fuzz") / "r.xlsx"
+    wb.save(out)
+    blob = out.read_bytes()
+    try:
+        raw = read_return(blob, "r.xlsx")
+    except WorkbookError:
+        return
+    assert all(isinstance(v, str) for v in raw.metadata.values())
+    check(raw, blob)
