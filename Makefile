@@ -6,7 +6,7 @@ PMF    := $(BIN)/pmf
 PERIOD := 2026-27-Q2
 STAMP  := $(VENV)/.installed
 
-.PHONY: quarter test install lint bench sample-workbooks clean
+.PHONY: quarter test install lint smoke bench sample-workbooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pmf_pipeline tests benchmarks
+	$(BIN)/ruff format --check pmf_pipeline tests benchmarks
 	$(BIN)/mypy pmf_pipeline
+
+## Install the wheel into a clean environment outside the repository and run the sample quarter there (as CI does).
+smoke:
+	PYTHON=$(PYTHON) .ci/smoke
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -59,3 +59,62 @@ def blank(blank_returns, tmp_path):
         return p
 
     return make
+
+
+# Folders that tools write in the repository by design (all in .gitignore): not the tests' doing.
+_TOOL_FOLDERS = {".git", ".venv", ".pytest_cache", ".hypothesis", "__pycache__", ".mypy_cache", ".ruff_cache"}
+
+
+def _listing(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder under ``folder`` (tool folders left out), with its modification time and size."""
+    seen: dict[str, tuple[int, int]] = {}
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in _TOOL_FOLDERS and not d.endswith(".egg-info")]
+        for name in dirs:
+            seen[os.path.relpath(os.path.join(here, name), folder) + os.sep] = (0, 0)
+        for name in files:
+            path = os.path.join(here, name)
+            try:
+                st = os.stat(path)
+            except OSError:  # gone while we looked
+                continue
+            seen[os.path.relpath(path, folder)] = (st.st_mtime_ns, st.st_size)
+    return seen
+
+
+def _changes(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
+    return sorted(
+        [f"new {p}" for p in after.keys() - before.keys()]
+        + [f"removed {p}" for p in before.keys() - after.keys()]
+        + [f"changed {p}" for p in before.keys() & after.keys() if before[p] != after[p]]
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_writes_outside_temporary_folders(tmp_path_factory):
+    """Tests write only in their temporary folders: not in the repository, not in the user's home.
+
+    For the session HOME, USERPROFILE and XDG_CACHE_HOME point at a temporary folder, so nothing a
+    test runs can leave state in the real home that a later run (or a real quarter) would read; and
+    at the end nothing of pmf's may be in that folder (a cache there would be a hidden input). The
+    repository must be as it was: a test that wrote ``data/`` or ``build/`` in it fails the session
+    here, naming what it wrote. (The real ``~/.cache/pmf-pipeline`` is not watched: on a shared
+    machine other checkouts' tests, of code from before its cache was removed, write there.)
+    """
+    before = _listing(ROOT)
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("HOME", "USERPROFILE"):  # USERPROFILE: the home folder on Windows
+            mp.setenv(var, str(home))
+        mp.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+        yield
+    problems = [f"the repository: {change}" for change in _changes(before, _listing(ROOT))]
+    problems += [f"the home folder: new {p}" for p in sorted(home.rglob("*")) if "pmf" in p.name.lower()]
+    if problems:
+        pytest.fail(
+            "tests wrote outside their temporary folders (use tmp_path):\n  "
+            + "\n  ".join(problems[:30])
+            + (f"\n  (and {len(problems) - 30} more)" if len(problems) > 30 else "")
+            + "\n(a file you edited yourself while the tests ran shows here too: then run them again)",
+            pytrace=False,
+        )

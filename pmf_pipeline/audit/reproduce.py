@@ -19,7 +19,7 @@ from pmf_pipeline.config.frozen import config_for_period
 from pmf_pipeline.config.loading import load_config
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import UsageError
-from pmf_pipeline.master.earlier import master_lookup
+from pmf_pipeline.master.earlier import earlier_for
 from pmf_pipeline.master.lifecycle import ConfigEra, configurations, long_date
 from pmf_pipeline.master.manifest import file_hash, inputs, load_manifest, pack_file, publications, same_data
 from pmf_pipeline.master.results import period_results
@@ -64,14 +64,11 @@ class AuditReport:
 def revalidate(
     data: bytes, file: str, config: Config, period: Period, store: Store, time_limit: float | None = None, memory_limit: int | None = None
 ) -> ReturnResult:
-    """Validation exactly as ingest ran it (previous figures from the master dataset, then history),
-    and under the same guard: in a worker process with ingest's memory and time limits
-    (``returns.isolation``), so an archived file that ingest rejected as hostile, or one that makes
-    the checks fail, is that file's finding and never the end of the audit."""
-    lookup = master_lookup(store, config)
-    wanted = (period.previous(), period.same_quarter_last_year())
-    previous = {(ref, str(p)): lookup(ref, p) for ref in config.pis for p in wanted}
-    checks = Checks(config, period, previous)
+    """Validation exactly as ingest ran it (earlier figures as frozen with the period), and under the
+    same guard: in a worker process with ingest's memory and time limits (``returns.isolation``), so
+    an archived file that ingest rejected as hostile, or one that makes the checks fail, is that
+    file's finding and never the end of the audit."""
+    checks = Checks(config, period, earlier_for(config, period, store=store))
     time_limit = isolation.TIME_LIMIT if time_limit is None else time_limit
     memory_limit = isolation.MEMORY_LIMIT if memory_limit is None else memory_limit
     (result,) = validate_isolated([(data, file)], checks, workers=1, time_limit=time_limit, memory_limit=memory_limit)  # run to the end: the worker is gone

@@ -9,17 +9,41 @@ from typing import TYPE_CHECKING
 import click
 
 from pmf_pipeline.cli.app import Settings, friendly, main, period_option, progress
-from pmf_pipeline.periods import Period
+from pmf_pipeline.periods import FinancialYear, Period
 
 if TYPE_CHECKING:
-    pass
+    from pmf_pipeline.config.coverage import TargetCoverage
+
+
+def _year(value: str | None) -> FinancialYear | None:
+    from pmf_pipeline.errors import PmfError
+
+    try:
+        return FinancialYear.parse(value) if value else None
+    except PmfError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def _print_coverage(coverage: TargetCoverage) -> None:
+    """Warnings only: a PI without a target is reported 'Not rated', which is allowed but rarely meant."""
+    click.echo(coverage.summary)
+    for gap in coverage.gaps:
+        click.echo(f"  warning  {gap.message}")
 
 
 @main.command("check-config")
+@click.option(
+    "--year",
+    default=None,
+    callback=lambda c, p, v: _year(v),
+    help="Check targets cover this financial year, e.g. 2027-28 (default: the current year, and the next once it has targets).",
+)
 @click.pass_obj
 @friendly
-def check_config(settings: Settings) -> None:
-    """Check the configuration folder and say what it holds."""
+def check_config(settings: Settings, year: FinancialYear | None) -> None:
+    """Check the configuration folder and say what it holds, and which rated PIs lack a target."""
+    from pmf_pipeline.config.coverage import target_coverage, years_to_check
+
     config = settings.config()
     fw = config.framework
     terms = fw.terms
@@ -28,6 +52,8 @@ def check_config(settings: Settings) -> None:
         f"{_count(len(fw.objectives), terms.objective.singular, terms.objective.plural)}, {_count(len(fw.committees), terms.committee.singular, terms.committee.plural)}, "
         f"{_count(len(config.targets), 'target', 'targets')}, {_count(len(config.history), 'historical value', 'historical values')}. No problems found."
     )
+    for y in [year] if year else years_to_check(config, dt.date.today()):
+        _print_coverage(target_coverage(config, y))
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -48,7 +74,14 @@ def _count(n: int, one: str, many: str) -> str:
 @click.pass_obj
 @friendly
 def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool, directorates: tuple[str, ...], generated_at: dt.datetime | None) -> None:
-    """Write the pre-populated updater workbooks for a period."""
+    """Write the pre-populated updater workbooks for a period.
+
+    The earlier figures they show (earlier this year, same quarter last year) are frozen with the
+    period in the data folder the first time, and the frozen ones are used after that.
+    """
+    from pmf_pipeline.config.coverage import target_coverage
+    from pmf_pipeline.master.earlier import figures_for_workbooks, quarters_without_figures
+    from pmf_pipeline.master.paths import earlier_figures
     from pmf_pipeline.workbook.generate import generate as run
     from pmf_pipeline.workbook.generate import specs_for
 
@@ -56,10 +89,23 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
     unknown = [d for d in directorates if d not in {x.code for x in config.framework.directorates}]
     if unknown:
         raise click.BadParameter(f"unknown directorate {', '.join(unknown)}", param_hint="--directorate")
-    total = len(specs_for(config, period, by_service, list(directorates) or None))
+    frozen = earlier_figures(settings.data_dir, period)
+    was_frozen = frozen.exists()
+    earlier = figures_for_workbooks(settings.data_dir, config, period)
+    total = len(specs_for(config, period, by_service, list(directorates) or None, earlier))
     with progress(total, "Writing workbooks") as bar:
-        done = run(config, period, out_dir, by_service, list(directorates) or None, generated_at, on_progress=lambda g: bar.update(1))
+        done = run(config, period, out_dir, by_service, list(directorates) or None, generated_at, on_progress=lambda g: bar.update(1), earlier=earlier)
     click.echo(f"Wrote {len(done)} workbooks ({sum(g.pis for g in done)} PIs, {len({g.directorate for g in done})} directorates) for {period} to {out_dir}/")
+    if was_frozen:
+        click.echo(f"Earlier figures: as frozen with {period} in {frozen} (to take them afresh before any return is in, delete that file).")
+    else:
+        click.echo(f"Earlier figures: frozen with {period} in {frozen}; the returns will be checked against them.")
+    for p in quarters_without_figures(earlier):
+        click.echo(
+            f"  warning  no PI has a figure for {p.short_label} (no return received, none in history.csv), so the workbooks show none. "
+            f"If its returns are still to come, ingest them first, then delete {frozen} and generate again."
+        )
+    _print_coverage(target_coverage(config, period.year))
 
 
 def _generate_config(settings: Settings, period: Period):  # type: ignore[no-untyped-def]

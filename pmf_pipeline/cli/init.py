@@ -40,7 +40,7 @@ def init(folder: Path, sample: bool) -> None:
         )
     click.echo("Then run:")
     click.echo(f"  pmf --config {config} check-config")
-    click.echo(f"  pmf --config {config} generate --period {period} --out {_shown(folder / 'outbox')}")
+    click.echo(f"  pmf --config {config} --data {_shown(folder / 'data')} generate --period {period} --out {_shown(folder / 'outbox')}")
     click.echo(
         f"  pmf --config {config} --data {_shown(folder / 'data')} quarter --period {period} --inbox {_shown(folder / 'inbox')} --out {_shown(folder / 'packs')}"
         "   (once the returns are back in the inbox folder)"

@@ -50,7 +50,7 @@ def validate(settings: Settings, paths: tuple[Path, ...], period: Period | None,
     print_skipped(files.skipped)
     checked = bad = 0
     with progress(len(files), "Checking returns") as bar:
-        for r in validate_files(config, period, files):
+        for r in validate_files(config, period, files, settings.data_dir):
             bar.update(1)
             print_result(r, not quiet)
             checked += 1

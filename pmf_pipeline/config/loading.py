@@ -10,8 +10,6 @@ for tolerances and dates, ``tables.py`` for the CSV files).
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -36,9 +34,6 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: file not found; the configuration folder needs {', '.join(CONFIG_FILES)}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not readable as UTF-8 text; save it as UTF-8") from None
-    cached = _yaml_cache(text)
-    if cached is not None:
-        return cached
     try:
         data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader, in C where PyYAML was built with libyaml
     except yaml.YAMLError as e:
@@ -46,31 +41,7 @@ def _read_yaml(path: Path) -> Any:
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(e, "problem", None) or str(e)
         raise ConfigError(f"{path}:{where}: not valid YAML ({problem}); check indentation and colons") from None
-    _yaml_cache(text, data)
     return data
-
-
-def _yaml_cache(text: str, data: Any = None) -> Any:
-    """Parsed YAML kept as JSON under the user's cache folder, by the SHA-256 of the text.
-
-    Parsing a 1,000-PI library takes about 0.3 s even with libyaml; the JSON of it loads in a few
-    milliseconds. Keyed by content, an entry can never be stale, and JSON cannot run code. Any
-    problem with the cache folder just means parsing the YAML again. ``PMF_NO_CACHE=1`` turns it off.
-    """
-    if os.environ.get("PMF_NO_CACHE"):
-        return None
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pmf-pipeline" / "yaml"
-    entry = folder / (hashlib.sha256(text.encode("utf-8")).hexdigest() + ".json")
-    try:
-        if data is None:
-            return json.loads(entry.read_text(encoding="utf-8")) if entry.exists() else None
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, default=str), encoding="utf-8")
-        tmp.replace(entry)
-    except (OSError, ValueError):
-        return None
-    return None
 
 
 def load_config(folder: str | Path) -> Config:

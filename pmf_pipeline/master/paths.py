@@ -5,9 +5,11 @@
     DATA/
       master.sqlite                      the master dataset (``master.store``)
       .pmf.lock                          held by the run using the folder
+      .pmf.lock.json                     which run holds it (process id, start time), for the message to a second run
       archive/PERIOD/DIRECTORATE/SHA.ext every return as received, byte for byte, read-only
       periods/PERIOD/config/             the configuration frozen with the period
       periods/PERIOD/history/N/config/   a configuration set aside when the period was reopened
+      periods/PERIOD/earlier.csv         the earlier figures its workbooks were generated with
       periods/PERIOD/manifest.json       what the period's runs used and published
       reports/PERIOD/validation/         findings workbooks, one per return
       reports/PERIOD/audit/              audit reports and samples
@@ -25,6 +27,7 @@ from pmf_pipeline.periods import Period
 
 DB_NAME = "master.sqlite"
 LOCK_NAME = ".pmf.lock"
+LOCK_HOLDER_NAME = ".pmf.lock.json"
 UNIDENTIFIED = "_unidentified"
 
 
@@ -34,6 +37,11 @@ def database(data_dir: str | Path) -> Path:
 
 def lock_file(data_dir: str | Path) -> Path:
     return Path(data_dir) / LOCK_NAME
+
+
+def lock_holder_file(data_dir: str | Path) -> Path:
+    """Who holds the lock, kept beside it: on Windows a locked file cannot be read by another process."""
+    return Path(data_dir) / LOCK_HOLDER_NAME
 
 
 def archive_root(data_dir: str | Path) -> Path:
@@ -56,6 +64,11 @@ def frozen_config_dir(data_dir: str | Path, period: Period) -> Path:
 def kept_config_dir(data_dir: str | Path, period: Period, n: int) -> Path:
     """Where the configuration frozen with a period is kept when the period is reopened (the n-th time)."""
     return period_dir(data_dir, period) / "history" / str(n) / "config"
+
+
+def earlier_figures(data_dir: str | Path, period: Period) -> Path:
+    """The earlier figures frozen with a period (``master.earlier``): what its workbooks showed and were checked against."""
+    return period_dir(data_dir, period) / "earlier.csv"
 
 
 def manifest_path(data_dir: str | Path, period: Period) -> Path:

@@ -5,6 +5,10 @@ range, inconsistent with its numerator and denominator, from altered template co
 back ('awaiting correction') and rated as no data, so an unchecked figure never reaches a committee
 as if it were sound. A figure whose only fault is a missing comment or evidence reference is rated
 and shown: its exception says the commentary is awaited, and the coordinator chases it.
+
+The trend compares with the same quarter last year as the period's updaters were shown it and
+validation judged it (``master.earlier``: frozen with the period); the eight-quarter history
+behind the charts shows earlier quarters as they stand now.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pmf_pipeline.config.models import PI, Config
-from pmf_pipeline.master.earlier import master_lookup
+from pmf_pipeline.master.earlier import earlier_for, master_lookup
 from pmf_pipeline.master.store import Store, to_decimal
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import NO_DATA, as_reported, rate, scheme_rating, trend
@@ -61,6 +65,7 @@ def period_results(config: Config, store: Store, period: Period) -> list[PIResul
     values = store.values(str(period))
     files = {sid: name for sid, (name, _) in store.submission_files(str(period)).items()}
     scheme = config.framework.status_scheme.value
+    compared = earlier_for(config, period, store=store)
     earlier = master_lookup(store, config)
     out = []
     for pi in config.pis.values():
@@ -71,7 +76,7 @@ def period_results(config: Config, store: Store, period: Period) -> list[PIResul
         awaiting = bool(row and row["has_error"])
         used = None if awaiting else actual
         target = config.target_for(pi, period)
-        ly = earlier(pi.ref, period.same_quarter_last_year())
+        ly = compared(pi.ref, period.same_quarter_last_year())
         status = rate(used, target, pi.polarity.value, pi.decimals, config.tolerance_for(pi), pi.narrative)
         if pi.narrative and not (row and row["text"]):
             status = NO_DATA

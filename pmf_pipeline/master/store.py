@@ -9,7 +9,6 @@ the data folder's lock; a second is refused with a message naming the first.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import sqlite3
@@ -19,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock, Timeout
 
 from pmf_pipeline.errors import DatasetError, LockedError
 from pmf_pipeline.master import paths
@@ -463,21 +464,41 @@ def _now() -> str:
 
 @contextmanager
 def data_lock(data_dir: str | Path) -> Iterator[None]:
-    """Hold the data folder for one run; refuse a second run with a message naming the first."""
+    """Hold the data folder for one run; refuse a second run with a message naming the first.
+
+    The lock is the operating system's (flock on Linux and macOS, msvcrt on Windows, through
+    filelock), so it goes when the run's process ends, however it ends: a killed run never leaves
+    the folder locked. Which run holds it is written beside the lock, because on Windows a locked
+    file cannot be read by anyone else.
+    """
     folder = Path(data_dir)
+    lock = FileLock(paths.lock_file(folder), timeout=0)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(paths.lock_file(folder), os.O_RDWR | os.O_CREAT, 0o644)
+        lock.acquire()
+    except Timeout:
+        raise LockedError(f"another pmf run is using {folder} ({_holder(folder)}). Wait for it to finish, then run this command again.") from None
     except OSError as e:
         raise DatasetError(f"the data folder {folder} cannot be used ({e.strerror}). Check it exists, is writable and has free space.") from None
+    holder = paths.lock_holder_file(folder)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-            raise LockedError(f"another pmf run is using {folder} ({holder}). Wait for it to finish, then run this command again.") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "started": _now()}).encode(), 0)
+            holder.write_text(json.dumps({"pid": os.getpid(), "started": _now()}), encoding="utf-8")
+        except OSError as e:
+            raise DatasetError(f"the data folder {folder} cannot be used ({e.strerror}). Check it exists, is writable and has free space.") from None
         yield
     finally:
-        os.close(fd)
+        try:
+            holder.unlink(missing_ok=True)
+        except OSError:
+            pass  # only the message to a second run would be stale; the lock itself is released below
+        lock.release()
+
+
+def _holder(folder: Path) -> str:
+    """The run holding the folder, in words: its process id and when it started, if it has said."""
+    try:
+        about = json.loads(paths.lock_holder_file(folder).read_text(encoding="utf-8"))
+        return f"process {int(about['pid'])}, started {about['started']}"
+    except (OSError, ValueError, TypeError, KeyError):
+        return "another process"

@@ -92,9 +92,10 @@ def _fetcher():  # type: ignore[no-untyped-def]
 
         def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
             if url.startswith("file://"):
-                from urllib.parse import unquote, urlparse
+                from urllib.parse import urlparse
+                from urllib.request import url2pathname  # file:///C:/... is C:\... on Windows
 
-                path = Path(unquote(urlparse(url).path)).resolve()
+                path = Path(url2pathname(urlparse(url).path)).resolve()
                 if path.is_relative_to(root) and path.is_file():
                     return super().fetch(url, headers)
             raise ValueError(f"pmf packs may not load {url[:80]!r}")

@@ -26,13 +26,12 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import DatasetError, PmfError, UsageError, WorkbookError
 from pmf_pipeline.master import paths
-from pmf_pipeline.master.earlier import master_lookup
+from pmf_pipeline.master.earlier import EarlierFigures, earlier_for, freeze_earlier
 from pmf_pipeline.master.lifecycle import Intake
 from pmf_pipeline.master.store import Store, Submission, data_lock
 from pmf_pipeline.periods import Period
@@ -176,19 +175,21 @@ def _read_bytes(path: Path) -> bytes | WorkbookError:
     return data
 
 
-def validate_files(config: Config, period: Period | None, paths: list[Path]) -> Iterator[ReturnResult]:
+def validate_files(config: Config, period: Period | None, paths: list[Path], data_dir: str | Path | None = None) -> Iterator[ReturnResult]:
     """Validate files without touching the master dataset (``pmf validate``), one result at a time, in order.
 
-    Workers read the files themselves; nothing is held beyond the files in flight.
+    Workers read the files themselves; nothing is held beyond the files in flight. Earlier figures
+    come from ``data_dir`` (frozen with the period, else as they stand), or without one from the
+    configuration's history.
     """
-    return validate_isolated(((None, str(p)) for p in paths), Checks(config, period))
+    earlier = earlier_for(config, period, data_dir) if period is not None else None
+    return validate_isolated(((None, str(p)) for p in paths), Checks(config, period, earlier, Path(data_dir) if data_dir is not None else None))
 
 
-def _previous_figures(store: Store, config: Config, period: Period) -> dict[tuple[str, str], Decimal | None]:
-    """The figures a return for ``period`` is compared with: last quarter and the same quarter last year."""
-    lookup = master_lookup(store, config)
-    wanted = (period.previous(), period.same_quarter_last_year())
-    return {(ref, str(p)): lookup(ref, p) for ref in config.pis for p in wanted}
+def _previous_figures(store: Store, config: Config, period: Period) -> EarlierFigures:
+    """The figures a return for ``period`` is shown and compared with: as frozen with the period, else as
+    they stand (and then frozen on the first accepted return, as the configuration is)."""
+    return earlier_for(config, period, store=store)
 
 
 def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes, digest: str, suffix: str) -> Path:
@@ -206,12 +207,19 @@ def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes
         os.fsync(f.fileno())
     os.chmod(tmp, 0o444)
     os.replace(tmp, target)
+    _sync_folder(folder)
+    return target
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entry for the new file to disk (POSIX; Windows cannot open a folder as a file, nor needs to)."""
+    if os.name != "posix":
+        return
     dfd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dfd)
     finally:
         os.close(dfd)
-    return target
 
 
 def ingest(
@@ -249,9 +257,13 @@ def ingest(
                 if on_file:
                     on_file(outcome)
 
+            earlier_kept = False
             for position, result in enumerate(validate_isolated(tasks(), checks)):
                 path, blob, modified = queued.popleft()
                 intake.receive(store, result)  # freezes the configuration on the first accepted return
+                if result.outcome == "accepted" and not earlier_kept:
+                    freeze_earlier(data_dir, config, period, store)  # the earlier figures it was checked against, kept as the configuration is
+                    earlier_kept = True
                 kept = _archive(data_dir, period, path, blob, result)
                 if result.outcome == "accepted":
                     try:

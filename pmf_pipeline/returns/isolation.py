@@ -11,20 +11,26 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import os
-import resource
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import WorkbookError
+from pmf_pipeline.master.earlier import EarlierFigures
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
 from pmf_pipeline.rules.text import safe_name
 from pmf_pipeline.workbook.container import MAX_FILE_BYTES
 from pmf_pipeline.workbook.reader import RawReturn, read_return
+
+try:  # POSIX only: on Windows a worker has the time limit but no memory limit
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # per worker: ample for a return, fatal for a bomb
 TIME_LIMIT = 60.0  # seconds per file
@@ -35,27 +41,48 @@ WINDOW = 8  # files in flight per worker
 class Checks:
     """What a worker needs to validate returns: the period's configuration and earlier figures.
 
-    ``previous`` holds the figures of the quarters a return is compared with (the previous quarter
-    and the same quarter last year), keyed by (PI reference, period text); None means validate
-    against the configuration's history only.
+    ``earlier`` are the earlier figures of ``period`` (``master.earlier``). A return of any other
+    period (``pmf validate`` without ``--period``) is checked against the earlier figures of its own
+    period in ``data_dir`` (as frozen with it, else as they stand), or without a data folder the
+    configuration's history.
     """
 
     config: Config
     period: Period | None
-    previous: dict[tuple[str, str], Decimal | None] | None = None
+    earlier: EarlierFigures | None = None
+    data_dir: Path | None = None
+
+
+_EARLIER: dict[Period, EarlierFigures] = {}  # a worker's earlier figures of other periods, each read once
+
+
+def _earlier_of(p: Period) -> EarlierFigures:
+    from pmf_pipeline.master.earlier import earlier_for
+
+    assert _CHECKS is not None
+    if _CHECKS.earlier is not None and _CHECKS.earlier.period == p:
+        return _CHECKS.earlier
+    if p not in _EARLIER:
+        _EARLIER[p] = earlier_for(_CHECKS.config, p, _CHECKS.data_dir)
+    return _EARLIER[p]
 
 
 _CHECKS: Checks | None = None
 
 
 def _die_with_parent() -> None:
-    """Linux: a worker whose parent is killed (even by SIGKILL) is ended too, never left behind."""
+    """Linux: a worker whose parent is killed (even by SIGKILL) is ended too, never left behind.
+
+    Other systems have no such call; there the time limit is what ends a worker that runs on.
+    """
+    if not sys.platform.startswith("linux"):
+        return
     try:
         import ctypes
         import signal
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
+    except (OSError, AttributeError):  # pragma: no cover - a Linux without glibc's name for the C library
         pass
 
 
@@ -66,9 +93,12 @@ def _init_worker(checks: Checks | None, memory_limit: int = MEMORY_LIMIT) -> Non
     faulthandler.disable()  # a crash is reported as one rejected file, not a stack dump
     _die_with_parent()
     _CHECKS = checks
+    _EARLIER.clear()
+    if resource is None:  # pragma: no cover - Windows: the time limit still applies
+        return
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    except (ValueError, OSError):  # pragma: no cover - platform without the limit
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - a platform without RLIMIT_AS
         pass
 
 
@@ -107,7 +137,6 @@ def _validate(data: bytes | None, file: str) -> ReturnResult:
 
 
 def _validate_one(data: bytes | None, file: str, shown: str) -> ReturnResult:
-    from pmf_pipeline.master.earlier import history_lookup
     from pmf_pipeline.returns.validate import validate_raw
 
     assert _CHECKS is not None
@@ -117,16 +146,7 @@ def _validate_one(data: bytes | None, file: str, shown: str) -> ReturnResult:
                 data = f.read(MAX_FILE_BYTES + 1)  # past the cap is enough to say it is too big
         except OSError as e:
             return ReturnResult(file=shown, sha256="", findings=[Finding("unreadable", ERROR, f"the file cannot be opened ({e.strerror})", shown)])
-    checks = _CHECKS
-    if checks.previous is None:
-        previous = history_lookup(checks.config)
-    else:
-        known = checks.previous
-
-        def previous(ref: str, p: Period) -> Decimal | None:
-            return known.get((ref, str(p)))
-
-    return validate_raw(_read(data, shown), data, shown, checks.config, checks.period, previous)
+    return validate_raw(_read(data, shown), data, shown, _CHECKS.config, _CHECKS.period, _earlier_of)
 
 
 def _failure(why: str) -> WorkbookError:

@@ -3,6 +3,7 @@
 ``identify`` decides whether a file is a usable return for the period (file-level problems reject
 it); ``check_rows`` runs the checks on each PI and returns findings and the values to consolidate.
 Each check is a small piece with a stable code (``findings.RULES``). Nothing here writes anywhere.
+The earlier figures a return is compared with arrive with its spec (``master.earlier``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import WorkbookError
-from pmf_pipeline.master.earlier import Previous, history_lookup
+from pmf_pipeline.master.earlier import EarlierFigures, from_history
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import CHASE_ONLY, ERROR, WARNING, Finding, ReturnResult, ValueRecord
 from pmf_pipeline.rules.numbers import LARGEST, Parsed, clean_text, parse_number
@@ -26,27 +27,34 @@ from pmf_pipeline.workbook.reader import RawReturn, RawRow, read_return, sha256
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec, canonical
 
 SHEET = layout.RETURN_SHEET
+EarlierSource = Callable[[Period], EarlierFigures]  # the earlier figures of a return's period
 
 
-def validate_bytes(data: bytes, file: str, config: Config, period: Period | None, previous: Previous | None = None) -> ReturnResult:
-    """Read and validate one file; never raises for a bad file (the result says what is wrong)."""
+def validate_bytes(data: bytes, file: str, config: Config, period: Period | None, earlier: EarlierFigures | None = None) -> ReturnResult:
+    """Read and validate one file; never raises for a bad file (the result says what is wrong).
+
+    ``earlier``: the earlier figures of the return's period (``master.earlier.earlier_for``);
+    without them (or for a return of another period), the configuration's history only.
+    """
     try:
         raw: RawReturn | WorkbookError = read_return(data, file)
     except WorkbookError as e:
         raw = e
-    return validate_raw(raw, data, file, config, period, previous or history_lookup(config))
+    return validate_raw(raw, data, file, config, period, lambda p: earlier if earlier is not None and earlier.period == p else from_history(config, p))
 
 
-def validate_raw(raw: RawReturn | WorkbookError, data: bytes, file: str, config: Config, period: Period | None, previous: Previous) -> ReturnResult:
+def validate_raw(
+    raw: RawReturn | WorkbookError, data: bytes, file: str, config: Config, period: Period | None, earlier: EarlierSource | None = None
+) -> ReturnResult:
     """Validate what the reader made of a file (or the reason it could not read it)."""
     result = ReturnResult(file=file, sha256=sha256(data), size=len(data))
     if isinstance(raw, WorkbookError):
         result.findings.append(Finding("unreadable", ERROR, str(raw), file))
         return result
-    spec = identify(raw, config, period, result)
+    spec = identify(raw, config, period, result, earlier)
     if spec is not None:
         result.outcome = "accepted"
-        check_rows(raw, spec, config, result, previous)
+        check_rows(raw, spec, config, result)
     return result
 
 
@@ -54,8 +62,11 @@ def _reject(result: ReturnResult, code: str, message: str) -> None:
     result.findings.append(Finding(code, ERROR, message, result.file, layout.META_SHEET if code != "unreadable" else None))
 
 
-def identify(raw: RawReturn, config: Config, period: Period | None, result: ReturnResult) -> ReturnSpec | None:
-    """Which return this is, from its hidden metadata; None (with a finding) if it cannot be taken."""
+def identify(raw: RawReturn, config: Config, period: Period | None, result: ReturnResult, earlier: EarlierSource | None = None) -> ReturnSpec | None:
+    """Which return this is, from its hidden metadata; None (with a finding) if it cannot be taken.
+
+    ``earlier`` gives the earlier figures of the return's period (default: the configuration's history).
+    """
     # hidden metadata is outside text like any other: every value is taken as text, whatever a hostile file made it
     meta = {k: v if isinstance(v, str) else "" if v is None else str(v) for k, v in raw.metadata.items()}
     result.saved_at, result.generated_at = raw.saved_at, meta.get("generated_at")
@@ -102,7 +113,7 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
     if directorate not in codes:
         _reject(result, "wrong_directorate", f"this return is for directorate {directorate!r}, which is not in the framework ({', '.join(sorted(codes))}).")
         return None
-    spec = build_spec(config, file_period, directorate, result.service)
+    spec = build_spec(config, file_period, directorate, result.service, earlier(file_period) if earlier else None)
     if meta.get("fingerprint") != spec.fingerprint:
         sent = _sent_refs(meta.get("rows", ""))
         if sent == {r.pi.ref for r in spec.rows}:
@@ -131,7 +142,7 @@ def _sent_refs(rows: str) -> set[str]:
 EXPECTED_SHEETS = (layout.INSTRUCTIONS_SHEET, layout.RETURN_SHEET, layout.META_SHEET)
 
 
-def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnResult, previous: Previous) -> None:
+def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnResult) -> None:
     file = result.file
     add = result.findings.append
     _check_sheets(raw, result)
@@ -252,7 +263,7 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
     for row_spec in spec.rows:
         raw_row = by_ref.get(row_spec.pi.ref)
         if raw_row is not None:
-            result.values.append(_check_row(raw_row, row_spec, config, raw, result, previous, spec.period))
+            result.values.append(_check_row(raw_row, row_spec, config, raw, result, spec.period))
         elif row_spec.pi.ref in held:
             # held back on this return: recorded as no figure with an error, so it supersedes (never keeps) an earlier figure
             first = held[row_spec.pi.ref]
@@ -291,7 +302,7 @@ def _finding(result: ReturnResult, code: str, severity: str, message: str, raw_r
     result.findings.append(Finding(code, severity, message, result.file, SHEET, cell, ref))
 
 
-def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawReturn, result: ReturnResult, previous: Previous, period: Period) -> ValueRecord:
+def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawReturn, result: ReturnResult, period: Period) -> ValueRecord:
     pi, v = row_spec.pi, raw_row.values
     ref = pi.ref
     n_before = len(result.findings)  # this row's findings are those appended from here on
@@ -351,7 +362,7 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         else:
             err("value_missing", "actual", f"{ref} has no figure. Type this quarter's figure, or type n/a and say why in the Comment.")
     if value is not None:
-        _judge(value, row_spec, config, period, previous, err, warn, comment, evidence, record)
+        _judge(value, row_spec, config, period, err, warn, comment, evidence, record)
     return ValueRecord(
         actual=value,
         numerator=num,
@@ -452,7 +463,6 @@ def _judge(
     row_spec: RowSpec,
     config: Config,
     period: Period,
-    previous: Previous,
     err: Callable[[str, str | None, str], None],
     warn: Callable[[str, str | None, str], None],
     comment: str,
@@ -477,7 +487,8 @@ def _judge(
     status = bands.rate(shown) if bands is not None else rate(value, row_spec.target, pi.polarity.value, pi.decimals, row_spec.tolerance)
     tr = trend(value, row_spec.last_year, pi.polarity.value, pi.decimals, pi.maximum)
     if not comment and (status == OFF or tr == DECLINED_SIG):
-        why = f"off target ({shown} against {row_spec.target})" if status == OFF else f"10% or more worse than last year ({shown} against {row_spec.last_year})"
+        ly = as_reported(row_spec.last_year, pi.decimals) if row_spec.last_year is not None else None  # as the workbook shows it
+        why = f"off target ({shown} against {row_spec.target})" if status == OFF else f"10% or more worse than last year ({shown} against {ly})"
         err("comment_required", "comment", f"{pi.ref} is {why}: please add a comment saying why, and what is being done.")
     if pi.evidence_required and not evidence:
         err("evidence_missing", "evidence", f"{pi.ref} needs a working-papers reference in the Evidence ref column, so audit can trace the figure.")
@@ -486,7 +497,7 @@ def _judge(
     if not record["verified_by"]:
         warn("verifier_missing", "verified_by", f"{pi.ref} does not say who verified it: the PI owner's name goes in 'Verified by'.")
     threshold = config.framework.swing_warning
-    last_q = previous(pi.ref, period.previous()) if period.quarter > 1 or not pi.cumulative else None
+    last_q = row_spec.last_quarter if period.quarter > 1 or not pi.cumulative else None
     comparisons = [("the same quarter last year", row_spec.last_year)]
     if not pi.cumulative and pi.frequency.value == "quarterly":
         comparisons.insert(0, ("last quarter", last_q))

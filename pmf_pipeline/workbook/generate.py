@@ -22,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pmf_pipeline import __version__
 from pmf_pipeline.config.models import Config, Unit
+from pmf_pipeline.master.earlier import EarlierFigures
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.numbers import NO_DATA_WORDS
 from pmf_pipeline.rules.status import STATUS_LOOKS
@@ -53,13 +54,15 @@ def workbook_name(spec: ReturnSpec) -> str:
     return f"{spec.period}_{spec.directorate}{'-' + spec.service if spec.service else ''}_{safe}_return.xlsx"
 
 
-def specs_for(config: Config, period: Period, by_service: bool = False, directorates: list[str] | None = None) -> list[ReturnSpec]:
+def specs_for(
+    config: Config, period: Period, by_service: bool = False, directorates: list[str] | None = None, earlier: EarlierFigures | None = None
+) -> list[ReturnSpec]:
     out = []
     for d in config.framework.directorates:
         if directorates and d.code not in directorates:
             continue
         for service in [s.code for s in d.services] if by_service else [None]:
-            spec = build_spec(config, period, d.code, service)
+            spec = build_spec(config, period, d.code, service, earlier)
             if spec.rows:
                 out.append(spec)
     return out
@@ -73,13 +76,19 @@ def generate(
     directorates: list[str] | None = None,
     generated_at: dt.datetime | None = None,
     on_progress: Callable[[Generated], None] | None = None,
+    earlier: EarlierFigures | None = None,
 ) -> list[Generated]:
-    """Write one updater workbook per directorate (or per service) for ``period`` into ``out_dir``."""
+    """Write one updater workbook per directorate (or per service) for ``period`` into ``out_dir``.
+
+    ``earlier`` are the figures shown as earlier this year and the same quarter last year: those
+    frozen with the period (``master.earlier.figures_for_workbooks``); without them, the
+    configuration's history only.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     done = []
-    for spec in specs_for(config, period, by_service, directorates):
+    for spec in specs_for(config, period, by_service, directorates, earlier):
         path = out / workbook_name(spec)
         write_workbook(spec, path, when, config.framework.sheet_password)
         g = Generated(path, spec.directorate, spec.service, len(spec.rows))

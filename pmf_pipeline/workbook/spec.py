@@ -2,7 +2,9 @@
 
 The generator writes a ``ReturnSpec`` into a workbook; ingestion rebuilds the same spec from the
 configuration recorded for the period and compares it with what came back, so the locked content
-of a return can be checked value by value and by fingerprint.
+of a return can be checked value by value and by fingerprint. The earlier figures it shows (earlier
+this year, same quarter last year) are handed in (``master.earlier``: frozen with the period, so
+the spec a workbook was generated from can be rebuilt however earlier quarters change later).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from pmf_pipeline.config.models import PI, POLARITY_LABELS, UNIT_LABELS, Config, Terms
+from pmf_pipeline.master.earlier import EarlierFigures, from_history
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import Thresholds, as_reported, thresholds
 
@@ -44,6 +47,7 @@ class RowSpec:
     last_year: Decimal | None
     tolerance: Decimal
     type_short: str  # the council's label for the PI's type ("PAM", "Local"): locked content, so in the fingerprint
+    last_quarter: Decimal | None = None  # for validation's swing check; not shown, not in the fingerprint
 
     @cached_property
     def locked(self) -> dict[str, object]:
@@ -129,31 +133,41 @@ def _fmt(value: Decimal | None, decimals: int) -> str:
     return "" if value is None else f"{as_reported(value, decimals):,}"
 
 
-def build_spec(config: Config, period: Period, directorate: str, service: str | None = None) -> ReturnSpec:
-    """The return a directorate (or one of its services) is asked for in ``period`` (computed once per configuration)."""
-    return config.cached(("spec", period, directorate, service), lambda: _build_spec(config, period, directorate, service))
+def build_spec(config: Config, period: Period, directorate: str, service: str | None = None, earlier: EarlierFigures | None = None) -> ReturnSpec:
+    """The return a directorate (or one of its services) is asked for in ``period`` (computed once per configuration
+    and earlier figures).
+
+    ``earlier`` are the period's earlier figures (``master.earlier.earlier_for``); without them, the
+    configuration's history only, as for a council with no master dataset yet.
+    """
+    figures = earlier if earlier is not None else from_history(config, period)
+    if figures.period != period:
+        raise ValueError(f"earlier figures of {figures.period} given for a return of {period}")
+    return config.cached(  # type: ignore[no-any-return]
+        ("spec", period, directorate, service, figures.key), lambda: _build_spec(config, period, directorate, service, figures)
+    )
 
 
-def _build_spec(config: Config, period: Period, directorate: str, service: str | None) -> ReturnSpec:
+def _build_spec(config: Config, period: Period, directorate: str, service: str | None, figures: EarlierFigures) -> ReturnSpec:
     fw = config.framework
     d = fw.directorate(directorate)
     rows = []
     for pi in config.pis_for(directorate, period, service):
         earlier = []
         for p in period.earlier_in_year():
-            h = config.history.get((pi.ref, p))
-            if h is not None and h.actual is not None:
-                earlier.append(f"Q{p.quarter}: {_fmt(h.actual, pi.decimals)}")
-        ly = config.history.get((pi.ref, period.same_quarter_last_year()))
+            v = figures(pi.ref, p)
+            if v is not None:
+                earlier.append(f"Q{p.quarter}: {_fmt(v, pi.decimals)}")
         rows.append(
             RowSpec(
                 pi=pi,
                 annual_target=config.annual_target(pi, period.year),
                 target=config.target_for(pi, period),
                 earlier="; ".join(earlier),
-                last_year=ly.actual if ly else None,
+                last_year=figures(pi.ref, period.same_quarter_last_year()),
                 tolerance=config.tolerance_for(pi),
                 type_short=fw.pi_type(pi.type).short,
+                last_quarter=figures(pi.ref, period.previous()),
             )
         )
     service_name = None

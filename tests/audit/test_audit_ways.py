@@ -135,7 +135,7 @@ def test_a_target_corrected_mid_quarter_audits_clean_with_both_configurations(co
     targets = council / "config" / "targets.csv"
     targets.write_text(targets.read_text().replace("PAM/028,2026-27,90.0", "PAM/028,2026-27,85.0"))
     r = run("generate", "--period", PERIOD, "--directorate", "SS", "--out", "outbox")
-    assert r.exit_code == 0 and "frozen" not in r.output, r.output
+    assert r.exit_code == 0 and "Using the configuration frozen" not in r.output, r.output
     config = load_config(council / "config")
     [blank] = (council / "outbox").glob("*.xlsx")
     corrected = fill_return(blank, sample_entries(config, PERIOD, "SS"), council / "corrected.xlsx")

@@ -40,7 +40,7 @@ def test_init_then_the_whole_quarter_in_the_councils_words(tmp_path):
         f"Edit the lines marked CHANGE in {config / 'framework.yaml'} and {config / 'pis.yaml'} first ({config / 'README.txt'} explains the CSV files).",
         "Then run:",
         f"  pmf --config {config} check-config",
-        f"  pmf --config {config} generate --period {period} --out {folder / 'outbox'}",
+        f"  pmf --config {config} --data {folder / 'data'} generate --period {period} --out {folder / 'outbox'}",
         f"  pmf --config {config} --data {folder / 'data'} quarter --period {period} --inbox {folder / 'inbox'} --out {folder / 'packs'}"
         "   (once the returns are back in the inbox folder)",
     ]
@@ -50,9 +50,12 @@ def test_init_then_the_whole_quarter_in_the_councils_words(tmp_path):
     assert result.output == (
         f"{config}: Anytown Borough Council: 5 PIs, 1 directorate, 1 Council Plan priority, 1 Overview and Scrutiny Committee, "
         "4 targets, 0 historical values. No problems found.\n"
+        f"Targets for {period.year}: all 4 rated PIs have a target for every quarter they are due.\n"
     )
 
-    result = runner.invoke(main, ["--config", str(config), "generate", "--period", str(period), "--out", str(folder / "outbox")])
+    result = runner.invoke(
+        main, ["--config", str(config), "--data", str(folder / "data"), "generate", "--period", str(period), "--out", str(folder / "outbox")]
+    )
     assert result.exit_code == 0, result.output
     (workbook,) = sorted((folder / "outbox").glob("*.xlsx"))
     cells = _cells(workbook)

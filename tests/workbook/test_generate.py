@@ -81,9 +81,11 @@ def test_annual_pis_only_when_due(config):
 
 
 def test_by_service(tmp_path):
-    result = CliRunner().invoke(main, ["generate", "--period", "2026-27-Q2", "--out", str(tmp_path), "--by-service", "--directorate", "SS"])
+    result = CliRunner().invoke(
+        main, ["--data", str(tmp_path / "data"), "generate", "--period", "2026-27-Q2", "--out", str(tmp_path / "out"), "--by-service", "--directorate", "SS"]
+    )
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [
         "2026-27-Q2_SS-ADS_Social_Services_-_Adult_Services_return.xlsx",
         "2026-27-Q2_SS-CYP_Social_Services_-_Children_and_Young_People_Services_return.xlsx",
@@ -92,13 +94,13 @@ def test_by_service(tmp_path):
 
 
 def test_generate_command_summary(tmp_path):
-    result = CliRunner().invoke(main, ["generate", "--period", "2026-27-Q2", "--out", str(tmp_path)])
+    result = CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "generate", "--period", "2026-27-Q2", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "Wrote 5 workbooks (57 PIs, 5 directorates) for 2026-27-Q2" in result.output
 
 
 def test_bad_period_is_a_usage_error(tmp_path):
-    result = CliRunner().invoke(main, ["generate", "--period", "2026-Q2", "--out", str(tmp_path)])
+    result = CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "generate", "--period", "2026-Q2", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "2026-27" in result.output
 
 
