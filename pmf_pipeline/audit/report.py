@@ -12,10 +12,30 @@ from pmf_pipeline.audit.reproduce import AuditReport
 from pmf_pipeline.packs.render import environment
 from pmf_pipeline.rules.text import put
 
+KINDS = {
+    "archive_changed": "an archived original no longer has the hash recorded when it was received",
+    "archive_missing": "an archived original is gone from the archive",
+    "archive_unexpected": "a file is in the period's archive that the tool never received",
+    "value_missing": "the archived return holds a figure the master dataset does not",
+    "value_differs": "a figure in the master dataset differs from its cell in the archived return",
+    "value_unsupported": "a figure in the master dataset that no archived return or history entry supports",
+    "findings_differ": "validation of the archived return now gives another outcome or number of errors",
+    "status_differs": "a PI's status or trend differs from the one published",
+    "config_changed": "the configuration kept with the period was changed or no longer loads",
+    "pack_changed": "a published pack's file was changed or is missing",
+    "pack_not_reproduced": "re-rendering from the master dataset does not give the published pack",
+    "not_in_master": "a file in the folder audited was never received into the master dataset",
+    "ledger_broken": "the ledger's hash chain does not hold: an entry was edited or removed, or the chain cut short",
+    "record_changed": "a row of the master dataset differs from what the tool wrote (columns named, old and new)",
+    "record_deleted": "a row the tool wrote is gone (a submission is named with its figures and findings)",
+    "record_added": "a row is in the master dataset without a ledger entry: the tool did not write it",
+    "earlier_figure_changed": "an earlier period's figure behind this quarter's trend or history changed",
+}  # what each ``Discrepancy.kind`` means, as the report explains it
+
 
 def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: str) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    html = environment().get_template("audit.html").render(report=report, council=council, when=dt.date.today().strftime("%d %B %Y"))
+    html = environment().get_template("audit.html").render(report=report, council=council, kinds=KINDS, when=dt.date.today().strftime("%d %B %Y"))
     html_path = out_dir / f"{stem}.html"
     html_path.write_text(html, encoding="utf-8")
     wb = Workbook()
@@ -37,11 +57,11 @@ def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: s
     ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width = 24
     d = wb.create_sheet("Discrepancies")
-    d.append(["Kind", "What", "Detail"])
+    d.append(["Kind", "What", "Detail", "What the kind means"])
     for i, x in enumerate(report.discrepancies, start=2):
-        for col, value in enumerate((x.kind, x.what, x.detail), start=1):
+        for col, value in enumerate((x.kind, x.what, x.detail, KINDS.get(x.kind, "")), start=1):
             put(d.cell(row=i, column=col), value)
-    for letter, w in zip("ABC", (22, 50, 90), strict=True):
+    for letter, w in zip("ABCD", (22, 50, 90, 60), strict=True):
         d.column_dimensions[letter].width = w
     xlsx_path = out_dir / f"{stem}.xlsx"
     wb.save(xlsx_path)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from pmf_pipeline.audit.chain import chain_head, check_record
 from pmf_pipeline.config.frozen import config_for_period
 from pmf_pipeline.config.loading import load_config
 from pmf_pipeline.config.models import Config
@@ -37,6 +38,13 @@ from pmf_pipeline.returns.isolation import Checks, validate_isolated
 @dataclass(frozen=True)
 class Discrepancy:
     kind: str  # archive_changed | archive_missing | value_unsupported | value_missing | value_differs | status_differs | config_changed | pack_changed | pack_not_reproduced | not_in_master
+    # and, from the ledger (``audit.chain``; meanings in ``audit.report.KINDS``):
+    # ledger_broken: the hash chain does not hold (an entry edited, removed, or the chain cut short)
+    # record_changed: a row differs from what the tool wrote (the columns are named, old and new)
+    # record_deleted: a row the tool wrote is gone (a submission with its figures and findings)
+    # record_added: a row is in the master dataset without a ledger entry
+    # archive_unexpected: a file in the period's archive the tool never received
+    # earlier_figure_changed: an earlier period's figure behind this quarter's trend or history changed
     what: str
     detail: str
 
@@ -115,6 +123,7 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
     try:
         if not store.submissions(str(period)) and latest is None:
             raise UsageError(f"nothing is recorded for {period} in {data_dir}: no return was ingested and no pack was published")
+        _check_ledger(report, store, data_dir, period, latest)
         eras = configurations(store, data_dir, period)
         for e in store.period_events(str(period)):
             if e.event in ("closed", "reopened"):
@@ -176,6 +185,15 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
         )
     _check_packs(report, pubs, now_inputs, config, data_dir, period)
     return report
+
+
+def _check_ledger(report: AuditReport, store: Store, data_dir: Path, period: Period, latest: dict | None) -> None:  # type: ignore[type-arg]
+    """The record itself: the ledger's chain, every row as the tool left it, the archive as received (``audit.chain``)."""
+    for kind, what, detail in check_record(store, data_dir, period, latest):
+        report.add(kind, what, detail)
+    head = chain_head(store)
+    if head:  # kept in the auditor's papers, it shows a later rewrite of the whole chain
+        report.notes.append(f"The master dataset's ledger ends at entry {head['seq']}, hash {head['hash']}: keep this with the working papers.")
 
 
 def _era_config(report: AuditReport, era: ConfigEra, returns: int, latest: dict | None, config_dir: str | Path) -> Config | None:  # type: ignore[type-arg]

@@ -3,7 +3,8 @@
 ``DATA/periods/PERIOD/manifest.json`` holds a list of publications, oldest first: one for every
 ``pmf report`` and every ``pmf quarter`` run that rendered packs. Each records when and by whom it
 was made, the command, the hashes of every archived return and of the configuration in force, the
-last submission it saw, the tool's version, the statuses given, and every pack with its file
+last submission it saw, the head of the master dataset's ledger (``master.ledger``) and every file
+in the period's archive with its hash, the tool's version, the statuses given, and every pack with its file
 hashes and the time it was prepared (needed to re-render it identically). A later run never
 removes an earlier publication, so the pack that went to committee in October can still be checked
 after a re-run in November.
@@ -75,6 +76,13 @@ def inputs(store: Store, data_dir: str | Path, period: Period) -> dict[str, Any]
     return {"returns": returns, "config": config, "tool_version": __version__, "renderer": renderer_digest()}
 
 
+def archived_files(data_dir: str | Path, period: Period) -> list[dict[str, str]]:
+    """Every file in the period's archive folder as it stands, with its hash (paths as recorded)."""
+    folder = paths.archive_root(data_dir) / str(period)
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    return [{"path": paths.relative(data_dir, p), "sha256": file_hash(p)} for p in files]
+
+
 def same_data(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Two sets of inputs with the same returns and configuration (the tool may differ)."""
     return a.get("returns") == b.get("returns") and a.get("config") == b.get("config")
@@ -138,6 +146,8 @@ def record_publication(
         **ins,
         "inputs_digest": digest(ins),
         "last_submission": store.last_submission_id(str(period)),
+        "ledger_head": store.ledger_head(),
+        "archived_files": archived_files(data_dir, period),
         "generated_at": generated_at,
         "packs_folder": paths.relative(data_dir, out_dir),
         "statuses": {r.pi.ref: {"status": r.status, "trend": r.trend, "actual": None if r.actual is None else format(r.actual, "f")} for r in results},

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +22,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from pmf_pipeline.errors import DatasetError, LockedError
-from pmf_pipeline.master import paths
+from pmf_pipeline.master import ledger, paths
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import ReturnResult
 
@@ -108,6 +108,32 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX period_events_by_period ON period_events (period, id);
         """,
     ),
+    (
+        # Every row the tool writes, and every change it makes in place, is also an entry of an
+        # append-only, hash-chained ledger (``master.ledger``), written in the same transaction;
+        # ``ledger_heads`` keeps, per period, the chain's head and the period's archived files.
+        # Rows already there when this migration runs get a "baseline" entry each.
+        "0004_ledger",
+        """
+        CREATE TABLE ledger (
+            seq INTEGER PRIMARY KEY,
+            period TEXT,
+            tbl TEXT NOT NULL,
+            row_id INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            body TEXT NOT NULL,
+            prev TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX ledger_by_row ON ledger (tbl, row_id);
+        CREATE TABLE ledger_heads (
+            period TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            files TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 
@@ -189,6 +215,8 @@ class Store:
             with self.transaction():
                 for statement in filter(str.strip, sql.split(";")):
                     self.db.execute(statement)
+                if name == "0004_ledger":
+                    self._ledger_write(_Mark(None, dict.fromkeys(ledger.TABLES, 0), {}), "baseline")
                 self.db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, _now()))
 
     @contextmanager
@@ -210,9 +238,11 @@ class Store:
         if rows:
             self._actuals.clear()
             with self.transaction():
+                mark = self._ledger_mark(None)
                 self.db.executemany(
                     "INSERT INTO pi_values (period, pi_ref, source, actual, text, numerator, denominator) VALUES (?, ?, 'history', ?, ?, ?, ?)", rows
                 )
+                self._ledger_write(mark)
         return len(rows)
 
     # ------------------------------------------------------------ submissions
@@ -247,6 +277,7 @@ class Store:
         """
         self._actuals.pop(period, None)  # this period's figures are about to change
         with self.transaction():
+            mark = self._ledger_mark(period)
             prior = self.current_submission(period, result.directorate, result.service) if result.outcome == "accepted" else None
             if not current and prior is None:
                 current = True  # nothing else to use
@@ -315,6 +346,7 @@ class Store:
                         for v in result.values
                     ],
                 )
+            self._ledger_write(mark)
         got = self.db.execute("SELECT * FROM submissions WHERE id = ?", (sid,)).fetchone()
         return _submission(got)
 
@@ -328,6 +360,7 @@ class Store:
         event (who, when, why). Returns the submission it displaced (None if there was none)."""
         self._actuals.pop(period, None)
         with self.transaction():
+            mark = self._ledger_mark(period)
             target = self.submission(submission_id)
             assert target is not None and target.outcome == "accepted" and target.period == period
             was = self.current_submission(period, target.directorate, target.service)
@@ -344,6 +377,7 @@ class Store:
                 "INSERT INTO submission_events (period, action, submission_id, replaced_id, made_by, made_at, reason) VALUES (?, 'use', ?, ?, ?, ?, ?)",
                 (period, target.id, was.id if was else None, made_by, made_at or _now(), reason),
             )
+            self._ledger_write(mark)
         return was
 
     def use_events(self, period: str) -> list[UseEvent]:
@@ -413,10 +447,12 @@ class Store:
     ) -> PeriodEvent:
         """Record one step of a period's lifecycle (the record is append-only)."""
         with self.transaction():
+            mark = self._ledger_mark(None)
             self.db.execute(
                 "INSERT INTO period_events (period, event, at, by, reason, config_path, config_sha256, last_submission) VALUES (?,?,?,?,?,?,?,?)",
                 (period, event, at, by, reason, config_path, None if config_sha256 is None else json.dumps(config_sha256, sort_keys=True), last_submission),
             )
+            self._ledger_write(mark)
         return self.period_events(period)[-1]
 
     def period_events(self, period: str) -> list[PeriodEvent]:
@@ -428,12 +464,101 @@ class Store:
         """The id of the period's latest submission (0 if none): what came before a reopening or a publication."""
         return int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM submissions WHERE period = ?", (period,)).fetchone()[0])
 
+    # ------------------------------------------------------------ ledger (``master.ledger``)
+
+    def _ledger_mark(self, period: str | None) -> _Mark:
+        """Where each table ends, and the period's in-place flags, before a write."""
+        ends = {t: int(self.db.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {t}").fetchone()[0]) for t in ledger.TABLES}
+        return _Mark(period, ends, self._flags(period) if period else {})
+
+    def _flags(self, period: str) -> dict[ledger.Key, Any]:
+        flags: dict[ledger.Key, Any] = {
+            ("submissions", r[0]): r[1] for r in self.db.execute("SELECT id, superseded_by FROM submissions WHERE period = ?", (period,))
+        }
+        flags.update({("pi_values", r[0]): r[1] for r in self.db.execute("SELECT id, current FROM pi_values WHERE period = ?", (period,))})
+        return flags
+
+    def _ledger_write(self, mark: _Mark, action: str = "recorded") -> None:
+        """Append an entry for every row written since ``mark`` and every flag changed in place (inside the caller's transaction)."""
+        todo: list[tuple[str, int, ledger.Row, str]] = []
+        if mark.period:
+            for (table, rowid), was in self._flags(mark.period).items():
+                if (table, rowid) in mark.flags and mark.flags[(table, rowid)] != was:
+                    made_current = was is None if table == "submissions" else was == 1
+                    todo += [(table, rowid, row, "made current" if made_current else "superseded") for row in self._rows(table, "rowid = ?", (rowid,))]
+        for table, end in mark.ends.items():
+            todo += [(table, row.pop("_rowid"), row, action) for row in self._rows(table, "rowid > ?", (end,))]
+        if not todo:
+            return
+        last = self.db.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = (last[0], last[1]) if last else (0, ledger.GENESIS)
+        periods: dict[int, str] = {}
+        touched = set()
+        for table, rowid, row, act in todo:
+            row.pop("_rowid", None)
+            if table == "findings":
+                sid = row["submission_id"]
+                if sid not in periods:
+                    periods[sid] = self.db.execute("SELECT period FROM submissions WHERE id = ?", (sid,)).fetchone()[0]
+                period = periods[sid]
+            else:
+                period = row["period"]
+            seq += 1
+            e = ledger.make_entry(seq, period, table, rowid, act, row, prev)
+            self.db.execute("INSERT INTO ledger VALUES (?,?,?,?,?,?,?,?)", (e.seq, e.period, e.table, e.row_id, e.action, e.body, e.prev, e.hash))
+            prev = e.hash
+            touched.add(period)
+        for period in touched:
+            files = [
+                {"path": r[0], "sha256": r[1]} for r in self.db.execute("SELECT archive_path, sha256 FROM submissions WHERE period = ? ORDER BY id", (period,))
+            ]
+            self.db.execute(
+                "INSERT INTO ledger_heads VALUES (?,?,?,?) ON CONFLICT (period) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, files = excluded.files",
+                (period, seq, prev, ledger.canonical(files)),
+            )
+
+    def _rows(self, table: str, where: str, params: tuple[Any, ...]) -> list[ledger.Row]:
+        return [dict(r) for r in self.db.execute(f"SELECT rowid AS _rowid, * FROM {table} WHERE {where} ORDER BY rowid", params)]
+
+    def ledger_entries(self) -> list[ledger.Entry]:
+        """Every entry of the ledger, oldest first."""
+        return [ledger.Entry(*r) for r in self.db.execute("SELECT seq, period, tbl, row_id, action, body, prev, hash FROM ledger ORDER BY seq")]
+
+    def ledger_head(self, period: str | None = None) -> dict[str, Any] | None:
+        """The head of the chain (seq, hash): as it stands, or as kept for a period with its archived files."""
+        if period is None:
+            row = self.db.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
+            return {"seq": row[0], "hash": row[1]} if row else None
+        row = self.db.execute("SELECT seq, hash, files FROM ledger_heads WHERE period = ?", (period,)).fetchone()
+        return {"seq": row[0], "hash": row[1], "files": row[2]} if row else None
+
+    def rows_now(self, table: str, period: str, rowids: Iterable[int] = (), submission_ids: Iterable[int] = ()) -> dict[int, ledger.Row]:
+        """Rows of a ledgered table as they now stand, by rowid: the period's (for findings, those of the
+        submissions named) and the rows named, wherever they are now."""
+        assert table in ledger.TABLES
+        ids, subs = sorted(set(rowids)), sorted(set(submission_ids))
+        where = ["submission_id IN (SELECT value FROM json_each(?))" if table == "findings" else "period = ?"]
+        params: list[Any] = [json.dumps(subs) if table == "findings" else period]
+        if ids:
+            where.append("rowid IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(ids))
+        return {r.pop("_rowid"): r for r in self._rows(table, " OR ".join(where), tuple(params))}
+
     def snapshot(self) -> list[tuple]:
         """Every row of every table, for tests and audit comparisons."""
         out = []
         for table in ("submissions", "findings", "pi_values", "submission_events"):
             out += [(table, *tuple(r)) for r in self.db.execute(f"SELECT * FROM {table} ORDER BY rowid")]
         return out
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """Where the tables ended before a write, and the period's flags then (``Store._ledger_mark``)."""
+
+    period: str | None
+    ends: dict[str, int]
+    flags: dict[ledger.Key, Any]
 
 
 @dataclass(frozen=True)

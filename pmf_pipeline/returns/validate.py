@@ -482,7 +482,8 @@ def _judge(
         )
         return
     if pi.unit.value == "percentage" and 0 < value < 1 and row_spec.target is not None and row_spec.target >= 5:
-        warn("percent_as_fraction", "actual", f"{pi.ref} is {value}: if you meant {value * 100:g}%, type {value * 100:g}.")
+        meant = f"{(value * 100).normalize():f}"  # 60, not 60.0 (Decimal keeps the places of 0.6 x 100)
+        warn("percent_as_fraction", "actual", f"{pi.ref} is {value}: if you meant {meant}%, type {meant}.")
     bands = row_spec.bands  # the same thresholds status.rate would work out, made once per row of the template
     status = bands.rate(shown) if bands is not None else rate(value, row_spec.target, pi.polarity.value, pi.decimals, row_spec.tolerance)
     tr = trend(value, row_spec.last_year, pi.polarity.value, pi.decimals, pi.maximum)
