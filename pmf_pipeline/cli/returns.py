@@ -189,12 +189,17 @@ def _print_history(settings: Settings, period: Period) -> None:
 @period_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None, help="Default: from the file's extension.")
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="The file to write.")
+@click.option(
+    "--open-data",
+    is_flag=True,
+    help="For publishing: leave out who updated and verified each figure, evidence references and source files (what the packs do not show).",
+)
 @click.pass_obj
 @friendly
-def export(settings: Settings, period: Period, fmt: str | None, out: Path) -> None:
-    """Export the master dataset for a period, one row per PI, with status and trend."""
+def export(settings: Settings, period: Period, fmt: str | None, out: Path, open_data: bool) -> None:
+    """Export the master dataset for a period, one row per PI, with status and trend in the packs' words."""
 
     from pmf_pipeline.master.export import export_period
 
-    written = export_period(settings.config_dir, settings.data_dir, period, out, fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv"))
-    click.echo(f"Wrote {written} PIs for {period} to {out}")
+    written = export_period(settings.config_dir, settings.data_dir, period, out, fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv"), open_data)
+    click.echo(f"Wrote {written} PIs for {period} to {out}" + (" (open data: no names, evidence or source files)" if open_data else ""))

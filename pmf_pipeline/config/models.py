@@ -186,6 +186,19 @@ class Framework(_Model):
     overview_detail_limit: int = Field(default=300, ge=0)
     terms: Terms = Terms()
     pi_types: tuple[PIType, ...] = Field(default=DEFAULT_PI_TYPES, min_length=1)
+    # Times in packs are shown in this IANA time zone ("Data as at 24 July 2026 10:00 BST"); stored times stay UTC.
+    timezone: str = "Europe/London"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(v)
+        except (KeyError, ValueError, OSError):  # not found is a KeyError; a malformed name a ValueError
+            raise ValueError(f"'{v}' is not a time zone; write one like Europe/London") from None
+        return v
 
     @field_validator("pi_types")
     @classmethod

@@ -6,12 +6,14 @@ from decimal import Decimal
 from html import escape
 
 from pmf_pipeline.periods import Period
+from pmf_pipeline.rules.units import figure
 
 WIDTH, HEIGHT, PAD = 132, 36, 4
 
 
-def trend_chart(history: tuple[tuple[Period, Decimal | None], ...], target: Decimal | None, decimals: int) -> str:
-    """An SVG sparkline of up to eight quarters, the target as a dashed line, the latest point marked."""
+def trend_chart(history: tuple[tuple[Period, Decimal | None], ...], target: Decimal | None, decimals: int, unit: str = "number") -> str:
+    """An SVG sparkline of up to eight quarters, the target as a dashed line, the latest point marked;
+    its text alternative gives each quarter's figure with the PI's unit (``rules.units.figure``)."""
     points = [(i, v) for i, (_, v) in enumerate(history) if v is not None]
     if len(points) < 2:
         return ""
@@ -26,7 +28,7 @@ def trend_chart(history: tuple[tuple[Period, Decimal | None], ...], target: Deci
         return round(x, 1), round(y, 1)
 
     line = " ".join(f"{x},{y}" for x, y in (xy(i, v) for i, v in points))
-    alt = "; ".join(f"{p.short_label}: {v:,.{decimals}f}" for p, v in history if v is not None)
+    alt = "; ".join(f"{p.short_label}: {figure(v, unit, decimals)}" for p, v in history if v is not None)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape("Last eight quarters: " + alt)}"><title>{escape("Last eight quarters: " + alt)}</title>'

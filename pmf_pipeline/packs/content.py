@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from pmf_pipeline.config.models import UNIT_LABELS, Config, PIType, Terms
 from pmf_pipeline.master.results import PIResult
@@ -19,12 +20,19 @@ from pmf_pipeline.packs.charts import trend_chart
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.tracker import ReturnState
 from pmf_pipeline.rules.names import OVERVIEW_TITLE, directorate_title, slug
-from pmf_pipeline.rules.status import STATUS_LOOKS, TREND_LOOKS, Look, as_reported, rating_looks
+from pmf_pipeline.rules.status import STATUS_LOOKS, TREND_LOOKS, Look, rating_looks
+from pmf_pipeline.rules.units import NO_FIGURE, figure, time_text
 
 
 @dataclass(frozen=True)
 class Row:
-    """One PI as a pack shows it."""
+    """One PI as a pack shows it.
+
+    ``target``, ``actual`` and ``last_year`` are written with the PI's unit and decimal places
+    ("51.2%", "£250,000", "4.6 days"; "–" for none). A narrative PI's account is ``narrative_text``,
+    shown across the table under its title; its ``actual`` only points to it. ``comment`` and
+    ``narrative_text`` keep the updater's line breaks (the templates turn them into ``<br>``).
+    """
 
     ref: str
     title: str
@@ -42,6 +50,7 @@ class Row:
     benchmark: str
     awaiting_correction: bool
     narrative: bool
+    narrative_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,8 @@ class Pack:
     council: str
     period: str
     period_label: str
-    data_as_at: str
-    generated_at: str
+    data_as_at: str  # when the latest return in this pack was received, in the council's time zone: "24 July 2026 10:00 BST"
+    generated_at: str  # when the pack was prepared, likewise
     scheme_looks: tuple[Look, ...]
     trend_looks: tuple[Look, ...]
     summary: Summary
@@ -106,35 +115,36 @@ class Pack:
     pi_types: tuple[PIType, ...] = ()  # the PI types this pack's PIs use, in the council's order, for "How to read this report"
 
 
-def _fmt(v, decimals: int, unit: str) -> str:  # type: ignore[no-untyped-def]
-    if v is None:
-        return "–"
-    s = f"{as_reported(v, decimals):,}"
-    return f"£{s}" if unit == "currency" else s
+NARRATIVE_BELOW = "See below"  # a narrative PI's Actual cell: its account is the row under its title
 
 
 def make_row(r: PIResult, looks: dict[str, Look], directorates: dict[str, str], types: dict[str, str]) -> Row:
     """``types`` maps each PI type's code to the label shown beside the PI (its ``short``)."""
     pi = r.pi
-    unit = pi.unit.value
-    bench = f"{pi.benchmark.label}: {_fmt(pi.benchmark.value, pi.decimals, unit)}" if pi.benchmark else ""
+
+    def shown(v: Decimal | None) -> str:
+        return figure(v, pi.unit, pi.decimals)
+
+    bench = f"{pi.benchmark.label}: {shown(pi.benchmark.value)}" if pi.benchmark else ""
+    text = (r.text or "") if pi.narrative else ""
     return Row(
         ref=pi.ref,
         title=pi.title,
         type=types.get(pi.type, pi.type),
         unit=UNIT_LABELS[pi.unit],
         directorate=directorates.get(pi.directorate, pi.directorate),
-        target=_fmt(r.target, pi.decimals, unit),
-        actual=(r.text or "–") if pi.narrative else _fmt(r.actual, pi.decimals, unit),
-        last_year=_fmt(r.previous_year_actual, pi.decimals, unit),
+        target=shown(r.target),
+        actual=(NARRATIVE_BELOW if text else NO_FIGURE) if pi.narrative else shown(r.actual),
+        last_year=shown(r.previous_year_actual),
         status=STATUS_LOOKS[r.status],
         trend=TREND_LOOKS[r.trend],
         rating=looks[r.rating],
         comment=r.comment,
-        chart=trend_chart(r.history, r.target, pi.decimals) if not pi.narrative else "",
+        chart=trend_chart(r.history, r.target, pi.decimals, pi.unit.value) if not pi.narrative else "",
         benchmark=bench,
         awaiting_correction=r.awaiting_correction,
         narrative=pi.narrative,
+        narrative_text=text,
     )
 
 
@@ -236,8 +246,8 @@ def build_pack(
         council=fw.council,
         period=str(period),
         period_label=period.label,
-        data_as_at=dt.datetime.fromisoformat(latest).strftime("%d %B %Y %H:%M UTC") if latest else "no returns received",
-        generated_at=generated_at.strftime("%d %B %Y %H:%M"),
+        data_as_at=time_text(latest, fw.timezone) if latest else "no returns received",
+        generated_at=time_text(generated_at, fw.timezone),
         scheme_looks=tuple(looks.values()),
         trend_looks=tuple(TREND_LOOKS.values()),
         summary=_summary("All PIs", results, looks),

@@ -14,3 +14,9 @@ def test_chart_has_text_alternative_and_target_line():
 
 def test_no_chart_without_two_points():
     assert trend_chart(((Period.parse("2026-27-Q2"), D(1)),), None, 0) == ""
+
+
+def test_the_charts_text_gives_each_figure_with_its_unit():
+    hist = tuple((p, D(v)) for p, v in zip(Period.parse("2026-27-Q2").last_n(2), ["4.25", "5"], strict=True))
+    svg = trend_chart(hist, D(5), 1, "days")
+    assert "Q1 2026-27: 4.3 days; Q2 2026-27: 5.0 days" in svg  # rounded as the status rule rounds, not half to even

@@ -21,6 +21,9 @@ from tests.returns.test_validate import full
 
 WHEN = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(2)> <a href="javascript:alert(3)">x</a> ŵŷ \u200f\u200b end'
+# typed with Alt+Enter in Excel: a committee reads the lines as the service wrote them
+LINES = "Two posts were vacant in the summer.\nBoth were filled in September.\n\nWe expect recovery by Q4 <b>at the latest</b>."
+ACCOUNT = "Milestones for the quarter delivered.\nThe next phase is out to tender and on programme."
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +34,18 @@ def data(tmp_path_factory, config, blank_returns):
     # a resubmitted Corporate Resources return whose comments are hostile and one PI off target
     path = tmp / "cr.xlsx"
     shutil.copy(blank_returns["CR"], path)
-    fill_return(path, full(config, "CR", **{"CPM/075": dict(numerator=500, denominator=1000, comment=HOSTILE)}))
+    fill_return(
+        path,
+        full(
+            config,
+            "CR",
+            **{
+                "CPM/075": dict(numerator=500, denominator=1000, comment=HOSTILE),
+                "CPM/073": dict(actual=25, comment=LINES),  # days, lower is better: off target
+                "CPM/081": dict(actual=ACCOUNT),  # the narrative PI's account
+            },
+        ),
+    )
     ingest(CONFIG, d, PERIOD, [path])
     return d
 
@@ -79,7 +93,7 @@ def test_a_pack_never_says_no_pi_is_off_target_while_the_export_has_one(tmp_path
 
     out = tmp_path / "export.csv"
     export_period(CONFIG, data, PERIOD, out)
-    off = {r["pi_ref"] for r in csv.DictReader(out.open(encoding="utf-8")) if r["status"] == "off_target"}
+    off = {r["pi_ref"] for r in csv.DictReader(out.open(encoding="utf-8")) if r["status_code"] == "off_target"}
     assert "SSM/019" in off  # off target with its comment missing
     overview = next(p for p in packs if p.kind == "overview")
     assert "No PI is off target" not in render_html(overview)
@@ -180,3 +194,119 @@ def test_a_large_councils_overview_leaves_the_detail_to_the_other_packs(config, 
     assert shown == {r.ref for g in packs[0].groups for r in g.rows}  # every PI still in detail somewhere
     html = render_html(overview)
     assert "too many to show each one in detail here" in html and 'class="detail"' not in html
+
+
+# ------------------------------------------------------------------ meaning kept: lines, narratives, units, times
+
+
+def _row_html(html: str, section: str, ref: str, rows: int = 1) -> str:
+    """The HTML of ``ref``'s row in a section (and the ``rows - 1`` rows after it)."""
+    part = html[html.index(f'<section id="{section}"') :]
+    part = part[: part.index("</section>")]
+    start = part.index(f'<th scope="row">{ref}<')
+    end = start
+    for _ in range(rows):
+        end = part.index("</tr>", end) + len("</tr>")
+    return part[start:end]
+
+
+def test_comments_keep_their_line_breaks_and_stay_escaped(packs):
+    cr = next(p for p in packs if p.title.startswith("Corporate Resources"))
+    row = next(r for r in cr.exceptions if r.ref == "CPM/073")
+    assert row.comment == LINES
+    html = render_html(cr, environment(strict=True))
+    want = "Two posts were vacant in the summer.<br>Both were filled in September.<br><br>We expect recovery by Q4 &lt;b&gt;at the latest&lt;/b&gt;."
+    assert want in _row_html(html, "exceptions", "CPM/073")
+    assert want in _row_html(html, "detail", "CPM/073", rows=2)  # the comment row under the PI
+    assert "<b>" not in html
+
+
+def test_a_narrative_pis_account_spans_the_table_under_its_title(packs):
+    cr = next(p for p in packs if p.title.startswith("Corporate Resources"))
+    row = next(r for g in cr.groups for r in g.rows if r.ref == "CPM/081")
+    assert (row.narrative, row.narrative_text, row.actual, row.target, row.chart) == (True, ACCOUNT, "See below", "–", "")
+    html = render_html(cr, environment(strict=True))
+    mine = _row_html(html, "detail", "CPM/081", rows=2)
+    parser = Collect()
+    parser.feed(mine)
+    assert ("td", "colspan", "7") in parser.attrs  # across every column but the reference
+    assert "Milestones for the quarter delivered.<br>The next phase is out to tender and on programme." in mine
+    actual_cell = mine.split("<td")[3]  # title, target, actual
+    assert "Milestones" not in actual_cell and "See below" in actual_cell
+
+
+def test_every_figure_has_its_unit_and_the_pis_decimal_places(packs):
+    overview = packs[0]
+    rows = {r.ref: r for g in overview.groups for r in g.rows}
+    assert (rows["CPM/073"].actual, rows["CPM/073"].target) == ("25.0 days", "18.0 days")
+    assert rows["CPM/074"].target == "£576,000" and rows["CPM/074"].actual.startswith("£")
+    assert rows["PAM/044"].target == "8.0 per 1,000"
+    assert rows["CPM/075"].actual == "50.0%" and rows["CPM/075"].target == "80.0%"
+    assert rows["PAM/007"].benchmark == "Wales average 2024-25: 92.9%"
+    assert "Q2 2026-27: 50.0%" in rows["CPM/075"].chart  # the chart's text alternative too
+    html = render_html(overview)
+    achievements = html[html.index('<section id="achievements"') : html.index('<section id="exceptions"')]
+    # every figure in "... against a target of ... (last year ...)" carries a unit or is a plain count
+    for line in re.findall(r": ([^<]*?) against a target of ([^<]*?) \(last year ([^<]*?)\)\.", achievements):
+        assert all(re.fullmatch(r"£?-?[\d,]+(\.\d+)?(%| days?| per 1,000)?|–", f) for f in line), line
+    assert "1,168 against a target of 1,152" in achievements  # a number: thousands separators, no unit
+    assert "94.4% against a target of 90.0% (last year 84.6%)" in achievements
+
+
+def test_times_are_shown_in_the_councils_time_zone(config, data):
+    from pmf_pipeline.packs.content import build_packs
+
+    store = Store(data)
+    results = period_results(config, store, PERIOD)
+    store.close()
+    summer = dt.datetime(2026, 7, 24, 9, 0, tzinfo=dt.timezone.utc)
+    packs = build_packs(config, PERIOD, results, [], {"CR": "2026-07-24T08:30:00+00:00"}, summer)
+    assert (packs[0].generated_at, packs[0].data_as_at) == ("24 July 2026 10:00 BST", "24 July 2026 09:30 BST")
+    winter = build_packs(config, PERIOD, results, [], {"CR": "2026-11-02T16:05:00+00:00"}, WHEN)[0]
+    assert (winter.generated_at, winter.data_as_at) == ("1 November 2026 09:00 GMT", "2 November 2026 16:05 GMT")
+    html = render_html(winter)
+    assert "<dt>Prepared</dt><dd>1 November 2026 09:00 GMT by" in html and "<dt>Data as at</dt><dd>2 November 2026 16:05 GMT</dd>" in html
+    dublin = config.model_copy(update={"framework": config.framework.model_copy(update={"timezone": "Asia/Tokyo"})})
+    assert build_packs(dublin, PERIOD, results, [], {}, summer)[0].generated_at == "24 July 2026 18:00 JST"
+
+
+def test_a_timezone_that_does_not_exist_is_refused(config_dir):
+    from pmf_pipeline.config import load_config
+    from pmf_pipeline.errors import ConfigError
+
+    fw = config_dir / "framework.yaml"
+    fw.write_text(fw.read_text().replace("tolerance: 0.1\n", "tolerance: 0.1\ntimezone: Europe/Londn\n"))
+    with pytest.raises(ConfigError, match="'Europe/Londn' is not a time zone; write one like Europe/London"):
+        load_config(config_dir)
+    fw.write_text(fw.read_text().replace("Europe/Londn", "Europe/Dublin"))
+    assert load_config(config_dir).framework.timezone == "Europe/Dublin"
+
+
+def test_the_pdf_keeps_comment_lines_and_units(packs, tmp_path):
+    pdftotext = need_program("pdftotext")
+    cr = next(p for p in packs if p.title.startswith("Corporate Resources"))
+    out = tmp_path / "cr.pdf"
+    render_pdf(render_html(cr), out)
+    text = subprocess.run([pdftotext, "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+    # each typed line starts a line of its own: flattened, the comment row and the account would each fit on one line
+    assert any(line.endswith("Comment: Two posts were vacant in the summer.") for line in lines)
+    assert "Both were filled in September." in lines and "Milestones for the quarter delivered." in lines
+    assert not any("in the summer. Both were" in line for line in lines)
+    assert not any("delivered. The next phase" in line for line in lines)
+    assert "25.0 days" in text and "18.0 days" in text and "£576,000" in text
+
+
+def test_no_badge_overlaps_the_commentary_in_a_browser(packs, tmp_path):
+    """At a phone's, a laptop's and a desktop's width, every badge stays in its cell (the tables scroll
+    sideways on a phone rather than squeeze), in the overview, a committee pack and a directorate pack."""
+    from tests.packs.browser import layout_problems
+
+    chromium = need_program("chromium")
+    chosen = [packs[0], next(p for p in packs if p.kind == "committee" and p.exceptions), next(p for p in packs if p.title.startswith("Corporate Resources"))]
+    pages = {p.slug: render_html(p) for p in chosen}
+    found = layout_problems(chromium, pages, (390, 1280, 1920), tmp_path)
+    for (slug, width), got in found.items():
+        assert "error" not in got, (slug, width, got)
+        assert got["width"] == width and got["badges"] > 10, (slug, width, got)
+    assert {key: got["problems"][:3] for key, got in found.items() if got["problems"]} == {}

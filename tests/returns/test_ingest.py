@@ -273,7 +273,7 @@ def test_export_escapes_formulas(tmp_path, blank, config):
         "previous_year_actual",
         "comment",
     }
-    assert rows["CPM/072"]["status"] == "met"
+    assert (rows["CPM/072"]["status"], rows["CPM/072"]["status_code"]) == ("Met", "met")
     x = tmp_path / "e.xlsx"
     CliRunner().invoke(main, ["--data", str(data), "export", "--period", str(PERIOD), "--out", str(x)])
     import openpyxl

@@ -97,7 +97,7 @@ def test_a_percent_formatted_number_saved_by_excel_reaches_the_export_as_the_per
     out = tmp_path / "export.csv"
     export_period(CONFIG, data, PERIOD, out)
     exported = {r["pi_ref"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
-    assert exported["CPM/079"]["actual"] == "51.2"
+    assert (exported["CPM/079"]["actual"], exported["CPM/079"]["actual_value"]) == ("51.2%", "51.2")
 
 
 def test_a_percent_format_on_a_pi_that_is_not_a_percentage_is_refused(config, blank, tmp_path):

@@ -1,0 +1,79 @@
+"""Lay packs out in headless Chromium and ask the page where things landed.
+
+Each pack is put in an iframe of the width under test (Chromium's headless window is at least 500 px
+wide, so an iframe is the way to lay a page out at 390 px, with its media queries), together with
+a small script that measures with ``getBoundingClientRect`` and writes what it found into the outer
+page; ``--dump-dom`` prints that page. Only Debian's ``chromium`` is needed: no driver, no protocol.
+The packs themselves hold no script; the script is added to the copy laid out here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+from pathlib import Path
+
+# For every badge in the exceptions and detail tables: each of its line boxes lies inside its own cell
+# and none touches the row's commentary cell; and no cell of those tables has content wider than itself.
+MEASURE = """<script>
+(function () {
+  var badges = 0, problems = [];
+  var inside = function (r, c) { return r.left >= c.left - 0.5 && r.right <= c.right + 0.5 && r.top >= c.top - 0.5 && r.bottom <= c.bottom + 0.5; };
+  var meet = function (a, b) { return a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5; };
+  document.querySelectorAll("table.exceptions tbody tr, table.detail tbody tr").forEach(function (tr) {
+    var head = tr.querySelector("th");
+    var ref = head ? head.firstChild.textContent.trim() : "(row)";
+    var commentary = tr.querySelector("td.commentary");
+    tr.querySelectorAll(".badge").forEach(function (badge) {
+      badges += 1;
+      var name = ref + " '" + badge.textContent.trim() + "'";
+      var cell = badge.closest("td").getBoundingClientRect();
+      Array.prototype.forEach.call(badge.getClientRects(), function (r) {
+        if (!inside(r, cell)) problems.push(name + " runs out of its cell");
+        if (commentary && meet(r, commentary.getBoundingClientRect())) problems.push(name + " overlaps the commentary");
+      });
+    });
+    tr.querySelectorAll("td").forEach(function (td) {
+      if (td.scrollWidth > td.clientWidth + 1) problems.push(ref + " '" + td.textContent.trim().slice(0, 40) + "' is wider than its cell");
+    });
+  });
+  parent.document.getElementById("RESULT").textContent = JSON.stringify({width: window.innerWidth, badges: badges, problems: problems});
+})();
+</script>"""
+
+
+def layout_problems(chromium: str, pages: dict[str, str], widths: tuple[int, ...], work: Path) -> dict[tuple[str, int], dict]:
+    """Lay out each page at each width in one Chromium run; what ``MEASURE`` found, by (name, width)."""
+    frames, keys = [], []
+    for name, page in pages.items():
+        for w in widths:
+            rid = f"r{len(keys)}"
+            keys.append((name, w))
+            doc = page.replace("</body>", MEASURE.replace("RESULT", rid) + "</body>")
+            frames.append(
+                f'<pre id="{rid}">not measured</pre><iframe style="width:{w}px;height:900px;border:0" srcdoc="{html.escape(doc, quote=True)}"></iframe>'
+            )
+    wrapper = work / "layout.html"
+    wrapper.write_text("<!DOCTYPE html><html><body>" + "".join(frames) + "</body></html>", encoding="utf-8")
+    out = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={work / 'profile'}",
+            "--window-size=2000,1000",
+            "--dump-dom",
+            wrapper.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
+    found = {}
+    for i, key in enumerate(keys):
+        m = re.search(rf'<pre id="r{i}">(.*?)</pre>', out, re.S)
+        found[key] = json.loads(html.unescape(m.group(1))) if m and m.group(1).startswith("{") else {"error": (m.group(1) if m else out[:300])}
+    return found
