@@ -39,3 +39,7 @@ class DatasetError(PmfError):
 
 class LockedError(DatasetError):
     """Another pmf run is using the data folder."""
+
+
+class DiskFullError(DatasetError):
+    """The disk holding the data folder, the packs or an output has no space left."""

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from pmf_pipeline.audit.reproduce import AuditReport
 from pmf_pipeline.packs.render import environment
 from pmf_pipeline.rules.text import put
+from pmf_pipeline.rules.writing import replacing, write_text
 
 KINDS = {
     "archive_changed": "an archived original no longer has the hash recorded when it was received",
@@ -37,11 +38,11 @@ def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: s
     out_dir.mkdir(parents=True, exist_ok=True)
     html = environment().get_template("audit.html").render(report=report, council=council, kinds=KINDS, when=dt.date.today().strftime("%d %B %Y"))
     html_path = out_dir / f"{stem}.html"
-    html_path.write_text(html, encoding="utf-8")
+    write_text(html_path, html)  # whole or not at all, as is the workbook
     wb = Workbook()
     ws = wb.active
     ws.title = "Summary"
-    for row in (
+    summary: tuple[list[object], ...] = (
         [f"{council}: audit of {report.period}"],
         ["Files checked", report.files_checked],
         ["Figures checked", report.figures_checked],
@@ -50,8 +51,10 @@ def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: s
         ["Packs checked", report.packs_checked],
         ["Discrepancies", len(report.discrepancies)],
         ["Conclusion", "Everything reproduces" if report.clean else "Discrepancies found: see the next sheet"],
-    ):
-        ws.append(row)
+    )
+    for n, row in enumerate(summary, start=1):
+        for col, value in enumerate(row, start=1):
+            put(ws.cell(row=n, column=col), value)  # the council's name is text, whatever it begins with
     for line in report.configurations + report.notes:  # file names come from senders: typed as text
         put(ws.cell(row=ws.max_row + 1, column=2), line)
     ws["A1"].font = Font(bold=True, size=14)
@@ -64,5 +67,6 @@ def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: s
     for letter, w in zip("ABCD", (22, 50, 90, 60), strict=True):
         d.column_dimensions[letter].width = w
     xlsx_path = out_dir / f"{stem}.xlsx"
-    wb.save(xlsx_path)
+    with replacing(xlsx_path) as tmp:
+        wb.save(tmp)
     return html_path, xlsx_path

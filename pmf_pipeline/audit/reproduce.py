@@ -24,7 +24,7 @@ from pmf_pipeline.master.earlier import earlier_for
 from pmf_pipeline.master.lifecycle import ConfigEra, configurations, long_date
 from pmf_pipeline.master.manifest import file_hash, inputs, load_manifest, pack_file, publications, same_data
 from pmf_pipeline.master.results import period_results
-from pmf_pipeline.master.store import Store, to_decimal
+from pmf_pipeline.master.store import MalformedValue, Store, to_decimal
 from pmf_pipeline.packs.build import period_packs
 from pmf_pipeline.packs.content import Pack
 from pmf_pipeline.packs.render import render_html
@@ -97,7 +97,13 @@ def _compare_values(report: AuditReport, result: ReturnResult, store: Store, sub
             continue
         diffs = []
         for key in ("actual", "numerator", "denominator"):
-            if not _same(getattr(v, key), to_decimal(row[key])):
+            try:
+                stored = to_decimal(row[key], row, key)
+            except MalformedValue as e:
+                _malformed(report, e)
+                diffs.append(f"{key}: archive {getattr(v, key)}, master {row[key]!r}")
+                continue
+            if not _same(getattr(v, key), stored):
                 diffs.append(f"{key}: archive {getattr(v, key)}, master {row[key]}")
         for key in ("text", "comment", "evidence", "updated_by", "verified_by"):
             if (getattr(v, key) or "") != (row[key] or ""):
@@ -162,7 +168,12 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
             if sub.outcome == "accepted":
                 _compare_values(report, result, store, sub.id, name)
         _check_history_rows(report, store, config, period)
-        results = period_results(config, store, period)
+        try:
+            results = period_results(config, store, period)
+        except MalformedValue as e:  # statuses and packs cannot be checked from a figure that is not a number
+            _malformed(report, e)
+            report.notes.append("Statuses and packs were not checked: the master dataset holds a figure that is not a number (see the discrepancies).")
+            return report
         now_inputs = inputs(store, data_dir, period)
     finally:
         store.close()
@@ -225,11 +236,22 @@ def _era_config(report: AuditReport, era: ConfigEra, returns: int, latest: dict 
         return None
 
 
+def _malformed(report: AuditReport, e: MalformedValue) -> None:
+    """A figure in the master dataset that is not a number: one discrepancy, however often it is met."""
+    if not any(d.kind == "value_malformed" and d.detail == str(e) for d in report.discrepancies):
+        report.add("value_malformed", "master dataset", str(e))
+
+
 def _check_history_rows(report: AuditReport, store: Store, config: Config, period: Period) -> None:
     """Values in the period that came from no return must be exactly the configuration's history."""
     for row in store.history_values(str(period)):
         h = config.history.get((row["pi_ref"], period))
-        if h is None or not _same(h.actual, to_decimal(row["actual"])):
+        try:
+            stored = to_decimal(row["actual"], row)
+        except MalformedValue as e:
+            _malformed(report, e)
+            continue
+        if h is None or not _same(h.actual, stored):
             report.add(
                 "value_unsupported", f"{row['pi_ref']} in the master dataset", f"no archived return and no history entry supports it (master: {row['actual']})"
             )

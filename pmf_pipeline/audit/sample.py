@@ -22,6 +22,7 @@ from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.master.store import Store
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.text import put
+from pmf_pipeline.rules.writing import replacing
 
 CONCLUSIONS = ("Agreed to working papers", "Agreed, minor issues", "Not agreed: amend", "Qualified: no working papers")
 
@@ -82,7 +83,7 @@ def write_sample_workbook(sample: list[Sampled], out: Path, title: str, seed: in
     wb = Workbook()
     ws = wb.active
     ws.title = "Audit sample"
-    ws.append([title])
+    put(ws["A1"], title)  # the council's name is text, whatever it begins with
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([f"Drawn by risk with seed {seed}: 'pmf audit --sample {len(sample)} --seed {seed}' draws the same PIs again."])
     ws.append([])
@@ -156,7 +157,8 @@ def write_sample_workbook(sample: list[Sampled], out: Path, title: str, seed: in
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    with replacing(out) as tmp:
+        wb.save(tmp)
     return out
 
 

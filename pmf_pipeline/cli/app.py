@@ -18,7 +18,7 @@ import click
 from pmf_pipeline import __version__
 from pmf_pipeline.errors import PmfError
 from pmf_pipeline.periods import Period
-from pmf_pipeline.rules.text import safe_name
+from pmf_pipeline.rules.text import terminal_text
 
 if TYPE_CHECKING:
     pass
@@ -47,22 +47,36 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except PmfError as e:
             if settings and settings.debug:
                 raise
-            click.echo(f"pmf: {e}", err=True)
+            click.echo(f"pmf: {terminal_text(e)}", err=True)
             sys.exit(e.exit_code)
+        except OSError as e:
+            if settings and settings.debug:
+                raise
+            from pmf_pipeline.rules.writing import is_disk_full
+
+            if not is_disk_full(e):
+                _unexpected(e)
+            where = Path(e.filename).parent if e.filename else "the data folder"
+            click.echo(f"pmf: no space left on the disk holding {where}; free some space and run the command again.", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             click.echo("pmf: interrupted; nothing half-written was kept. Run the command again to finish.", err=True)
             sys.exit(130)
         except Exception as e:  # noqa: BLE001 - the last line of defence for a person at a terminal
             if settings and settings.debug:
                 raise
-            click.echo(
-                f"pmf: stopped by an unexpected problem ({type(e).__name__}: {e}). Nothing was half-written. "
-                "Run again with --debug for the details and report it.",
-                err=True,
-            )
-            sys.exit(1)
+            _unexpected(e)
 
     return wrapper
+
+
+def _unexpected(e: BaseException) -> None:
+    click.echo(
+        f"pmf: stopped by an unexpected problem ({type(e).__name__}: {terminal_text(e)}). Nothing was half-written. "
+        "Run again with --debug for the details and report it.",
+        err=True,
+    )
+    sys.exit(1)
 
 
 def progress(length: int, label: str):  # type: ignore[no-untyped-def]
@@ -109,24 +123,20 @@ def main(ctx: click.Context, config_dir: Path, data_dir: Path, debug: bool) -> N
 
 
 def print_result(result, verbose: bool = True) -> None:  # type: ignore[no-untyped-def]
-    """One line per file, then (verbose) each finding with its sheet, cell and PI.
-
-    Everything that came from outside (file name, sheet names, text quoted in a message) is shown
-    through ``safe_name``: a name can never add a line, or move the terminal's cursor.
-    """
-    name = safe_name(Path(result.file).name)
+    """One line per file, then (verbose) each finding with its sheet, cell and PI."""
+    name = terminal_text(Path(result.file).name)  # typed by someone else: never a control code on our terminal
     if result.outcome == "rejected":
-        click.echo(f"  REJECTED  {name}: {safe_name(result.findings[0].message) if result.findings else ''}")
+        click.echo(f"  REJECTED  {name}: {terminal_text(result.findings[0].message) if result.findings else ''}")
         return
-    who = safe_name(result.directorate or "?")
+    who = terminal_text(result.directorate or "?")
     click.echo(f"  {'OK' if not result.errors else 'ERRORS':8}  {name} ({who}): {len(result.errors)} errors, {len(result.warnings)} warnings")
     if verbose:
         for f in result.findings:
             where = ", ".join(x for x in (f.sheet and f"sheet {f.sheet}", f.cell and f"cell {f.cell}", f.pi_ref) if x)
-            click.echo(safe_name(f"      {f.severity:7}  {where}: {f.message}"))
+            click.echo(f"      {f.severity:7}  {terminal_text(where)}: {terminal_text(f.message)}")
 
 
 def print_skipped(skipped: list[tuple[str, str]]) -> None:
     """One line for each thing in an inbox that was passed over, and why."""
     for name, why in skipped:
-        click.echo(f"  SKIPPED   {safe_name(name)}: {why}.")
+        click.echo(f"  SKIPPED   {terminal_text(name)}: {why}.")

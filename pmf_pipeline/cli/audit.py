@@ -11,6 +11,7 @@ import click
 from pmf_pipeline.cli.app import Settings, _period, friendly, main
 from pmf_pipeline.master.paths import audit_report_stem, audit_reports
 from pmf_pipeline.periods import Period
+from pmf_pipeline.rules.text import terminal_text
 
 if TYPE_CHECKING:
     pass
@@ -50,11 +51,11 @@ def audit(settings: Settings, archive_dir: Path | None, period: Period | None, s
         f"{report.statuses_checked} statuses and {report.packs_checked} packs checked."
     )
     for line in report.configurations if len(report.configurations) > 1 else []:
-        click.echo(f"  {line}")
+        click.echo(f"  {terminal_text(line)}")
     for note in report.notes:
-        click.echo(f"  NOTE  {note}")
+        click.echo(f"  NOTE  {terminal_text(note)}")
     for d in report.discrepancies:
-        click.echo(f"  DISCREPANCY  {d.kind}: {d.what}: {d.detail}")
+        click.echo(f"  DISCREPANCY  {d.kind}: {terminal_text(d.what)}: {terminal_text(d.detail)}")
     click.echo(("Everything reproduces." if report.clean else f"{len(report.discrepancies)} discrepancies.") + f" Report: {html} and {xlsx.name}")
     if sample is not None and period is not None:
         from pmf_pipeline.audit.sample import draw_for_period, write_sample_workbook

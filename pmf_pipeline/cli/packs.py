@@ -12,6 +12,7 @@ import click
 from pmf_pipeline.cli.app import Settings, friendly, main, period_option, print_result, print_skipped, progress
 from pmf_pipeline.master.paths import manifest_path
 from pmf_pipeline.periods import Period
+from pmf_pipeline.rules.text import terminal_text
 
 if TYPE_CHECKING:
     pass
@@ -97,7 +98,7 @@ def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_p
             print_result(o.result, verbose=False)
     click.echo(f"Returns for {period}:")
     for s in summary.states:
-        click.echo(f"  {s.directorate:6} {s.name:32} {s.summary}")
+        click.echo(f"  {s.directorate:6} {s.name:32} {terminal_text(s.summary)}")
     n_err = sum(len(o.result.errors) for o in ing.outcomes if o.status != "duplicate")
     n_warn = sum(len(o.result.warnings) for o in ing.outcomes if o.status != "duplicate")
     missing = sum(1 for s in summary.states if s.state in ("missing", "overdue"))

@@ -11,7 +11,7 @@ import click
 from pmf_pipeline.cli.app import Settings, _period, friendly, main, period_option, print_result, print_skipped, progress
 from pmf_pipeline.master.paths import validation_reports
 from pmf_pipeline.periods import Period
-from pmf_pipeline.rules.text import safe_name
+from pmf_pipeline.rules.text import terminal_text
 
 if TYPE_CHECKING:
     from pmf_pipeline.config.models import Config
@@ -78,7 +78,7 @@ def ingest(settings: Settings, period: Period, paths: tuple[Path, ...], report_d
 
 
 def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: Path | None) -> tuple[int, Config]:
-    from pmf_pipeline.returns.findings_workbook import write_validation_report
+    from pmf_pipeline.returns.findings_workbook import complete_findings_workbooks, write_validation_report
     from pmf_pipeline.returns.ingest import collect_files
     from pmf_pipeline.returns.ingest import ingest as run
 
@@ -90,12 +90,13 @@ def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: P
     folder = report_dir or validation_reports(settings.data_dir, period)
     for o in summary.outcomes:
         if o.status == "duplicate":
-            click.echo(f"  SAME      {safe_name(Path(o.result.file).name)}: {safe_name(o.result.findings[0].message)}")
+            click.echo(f"  SAME      {terminal_text(Path(o.result.file).name)}: {terminal_text(o.result.findings[0].message)}")
             continue
         print_result(o.result)
         if o.notice:
-            click.echo(f"      {'current' if o.current else 'not used'}: {o.notice}")
+            click.echo(f"      {'current' if o.current else 'not used'}: {terminal_text(o.notice)}")
         write_validation_report(o.result, config, folder)
+    complete_findings_workbooks(config, settings.data_dir, str(period), folder)  # those a stopped run did not write
     new = len(summary.outcomes) - summary.count("duplicate")
     if not summary.changed:
         click.echo(f"Nothing changed: all {len(summary.outcomes)} file(s) had already been received for {period}.")
@@ -114,10 +115,10 @@ def _print_tracker(settings: Settings, period: Period, config: Config | None = N
     board = tracker(settings.config_dir, settings.data_dir, period, config)
     click.echo(f"Returns for {period} (deadline {board.deadline.day} {board.deadline:%B %Y}):")
     for s in board.states:
-        where = f"  [#{s.submission_id} {safe_name(Path(s.file).name)}]" if s.file else ""
-        click.echo(f"  {s.label:7} {s.name:32} {s.summary}{where}")
+        where = f"  [#{s.submission_id} {Path(s.file).name}]" if s.file else ""
+        click.echo(f"  {s.label:7} {s.name:32} {terminal_text(s.summary + where)}")
     for sub in board.unidentified:
-        click.echo(f"  {'?':7} {safe_name(Path(sub.file_name).name):32} rejected: not identifiable as any directorate's return  [#{sub.id}]")
+        click.echo(f"  {'?':7} {terminal_text(Path(sub.file_name).name):32} rejected: not identifiable as any directorate's return  [#{sub.id}]")
     if board.chase:
         click.echo("To chase (past the deadline, not received): " + "; ".join(f"{s.label} {s.name}" for s in board.chase))
     return board.has_problems
@@ -145,7 +146,7 @@ def returns_cmd(settings: Settings, period: Period, history: bool, use: str | No
         if reason is None:
             raise UsageError('say why with --reason, e.g. --reason "the resubmission was sent by mistake"')
         done = use_submission(settings.data_dir, period, use, reason, by)
-        name = f"#{done.used.id} ({safe_name(Path(done.used.file_name).name)})"
+        name = f"#{done.used.id} ({terminal_text(Path(done.used.file_name).name)})"
         if not done.changed:
             click.echo(f"Submission {name} is already current; nothing changed.")
         else:
@@ -176,13 +177,13 @@ def _print_history(settings: Settings, period: Period) -> None:
             counts = f"{s.errors} error{'s' * (s.errors != 1)}, {s.warnings} warning{'s' * (s.warnings != 1)}"
             outcome = f"accepted, {counts}" if s.outcome == "accepted" else "rejected"
             click.echo(
-                f"    #{s.id:<4} {safe_name(Path(s.file_name).name)}: received {when(s.received_at)}, saved {when(s.saved_at)}; {outcome}; {past.standing(s)}"
+                f"    #{s.id:<4} {terminal_text(Path(s.file_name).name)}: received {when(s.received_at)}, saved {when(s.saved_at)}; {outcome}; {past.standing(s)}"
             )
             if s.notice:
-                click.echo(f"          {s.notice}")
+                click.echo(f"          {terminal_text(s.notice)}")
     for e in past.events:
         in_place = f" in place of #{e.replaced_id}" if e.replaced_id else ""
-        click.echo(f"  Made current by hand: #{e.submission_id}{in_place}, by {e.made_by} on {when(e.made_at)}: {e.reason}")
+        click.echo(f"  Made current by hand: #{e.submission_id}{in_place}, by {terminal_text(e.made_by)} on {when(e.made_at)}: {terminal_text(e.reason)}")
 
 
 @main.command()

@@ -10,9 +10,12 @@ cell: "2026-27-Q2_CR_Corporate_Resources_return.xlsx, Return!F12".
 ``open_data=True`` (``pmf export --open-data``) leaves out what the published packs do not show: who
 updated and verified each figure, evidence references and source files, which may name staff.
 
-No text from a return can run as a formula in an export: in CSV a cell that begins with ``=``,
-``+``, ``-``, ``@``, tab or carriage return is prefixed with an apostrophe (the OWASP advice for CSV
-injection); in xlsx every text cell is written as a string, never a formula.
+No text, from a return or the configuration, can run as a formula in an export: in CSV a text cell
+that begins with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with an apostrophe
+(the OWASP advice for CSV injection); in xlsx every text cell is written as a string, never a
+formula. Numbers are not text: the figures are written as numbers in both, a negative one too.
+Typed text is cleaned for display on the way out (``rules.text.display_text``). Both files are
+written whole or not at all (``rules.writing.replacing``).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from pathlib import Path, PureWindowsPath
 from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import STATUS_LOOKS, TREND_LOOKS, Look, as_reported, rating_looks
-from pmf_pipeline.rules.text import csv_safe, put
+from pmf_pipeline.rules.text import csv_safe, is_plain_number, put
 from pmf_pipeline.rules.units import excel_format, figure
+from pmf_pipeline.rules.writing import replacing
 
 COLUMNS = (
     "period",
@@ -61,6 +65,9 @@ VALUES = ("target_value", "actual_value", "previous_year_value")
 
 def columns(open_data: bool = False) -> tuple[str, ...]:
     return tuple(c for c in COLUMNS if not (open_data and c in NOT_PUBLISHED))
+
+
+NUMERIC = frozenset(VALUES)  # the figures as plain numbers: written unguarded in CSV, as numbers in xlsx (a negative one too)
 
 
 def _d(v: Decimal | None) -> str:
@@ -118,11 +125,11 @@ def rows(results: list[PIResult], ratings: dict[str, Look] | None = None, open_d
 
 
 def export_csv(results: list[PIResult], out: Path, ratings: dict[str, Look] | None = None, open_data: bool = False) -> None:
-    with out.open("w", newline="", encoding="utf-8-sig") as f:
+    with replacing(out) as tmp, tmp.open("w", newline="", encoding="utf-8-sig") as f:
         w = csv.DictWriter(f, columns(open_data))
         w.writeheader()
         for row in rows(results, ratings, open_data):
-            w.writerow({k: csv_safe(v) for k, v in row.items()})
+            w.writerow({k: csv_safe(v, number=k in NUMERIC) for k, v in row.items()})
 
 
 def export_xlsx(results: list[PIResult], out: Path, title: str, ratings: dict[str, Look] | None = None, open_data: bool = False) -> None:
@@ -136,7 +143,7 @@ def export_xlsx(results: list[PIResult], out: Path, title: str, ratings: dict[st
     wb = Workbook()
     ws = wb.active
     ws.title = "Master"
-    ws.append([title])
+    put(ws["A1"], title)  # the council's name is text, whatever it begins with
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(list(cols))
     for c in ws[2]:
@@ -147,20 +154,20 @@ def export_xlsx(results: list[PIResult], out: Path, title: str, ratings: dict[st
         for col, k in enumerate(cols, start=1):
             v = r[k]
             cell = ws.cell(row=row_n, column=col)
-            if k in VALUES and v not in ("", None) and _is_number(v):
-                cell.value = float(str(v))
+            if k in VALUES and v not in ("", None) and is_plain_number(v):
+                cell.value = _number(v)
                 cell.number_format = excel_format(result.pi.unit, result.pi.decimals)
             else:
                 put(cell, v)  # text stays text, whatever it begins with
         status_cell = ws.cell(row=row_n, column=cols.index("status") + 1)
         look = STATUS_LOOKS.get(result.status)
         if look:
-            status_cell.value = f"{look.symbol} {look.label}"
+            put(status_cell, f"{look.symbol} {look.label}")
             status_cell.fill = PatternFill("solid", fgColor=look.colour.lstrip("#"))
         trend_cell = ws.cell(row=row_n, column=cols.index("trend") + 1)
         tl = TREND_LOOKS.get(result.trend)
         if tl:
-            trend_cell.value = f"{tl.symbol} {tl.label}"
+            put(trend_cell, f"{tl.symbol} {tl.label}")
     widths = {"title": 50, "comment": 60, "source": 40}
     for i, k in enumerate(cols, start=1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = widths.get(k, 14)
@@ -169,15 +176,14 @@ def export_xlsx(results: list[PIResult], out: Path, title: str, ratings: dict[st
             c.alignment = Alignment(vertical="top", wrap_text=c.column_letter in ("D", "N"))
     ws.freeze_panes = "D3"
     ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(cols)).column_letter}{ws.max_row}"
-    wb.save(out)
+    with replacing(out) as tmp:
+        wb.save(tmp)
 
 
-def _is_number(v: object) -> bool:
-    try:
-        Decimal(str(v))
-        return True
-    except Exception:
-        return False
+def _number(v: object) -> int | float:
+    """A figure as an xlsx number (whole numbers as integers)."""
+    d = Decimal(str(v))
+    return int(d) if d == d.to_integral_value() else float(d)
 
 
 def export_period(config_dir: str | Path, data_dir: str | Path, period: Period, out: Path, fmt: str = "csv", open_data: bool = False) -> int:

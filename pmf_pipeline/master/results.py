@@ -72,7 +72,7 @@ def period_results(config: Config, store: Store, period: Period) -> list[PIResul
         if not pi.due_in(period):
             continue
         row = values.get(pi.ref)
-        actual = to_decimal(row["actual"]) if row else None
+        actual = to_decimal(row["actual"], row) if row else None
         awaiting = bool(row and row["has_error"])
         used = None if awaiting else actual
         target = config.target_for(pi, period)

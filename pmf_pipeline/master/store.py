@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from pmf_pipeline.errors import DatasetError, LockedError
 from pmf_pipeline.master import ledger, paths
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import ReturnResult
+from pmf_pipeline.rules.writing import disk_full, is_disk_full
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -141,8 +143,34 @@ def _dec(v: Decimal | None) -> str | None:
     return None if v is None else format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
 
 
-def to_decimal(v: str | None) -> Decimal | None:
-    return None if v is None or v == "" else Decimal(v)
+_FIGURE = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")  # exactly what ``_dec`` writes
+
+
+class MalformedValue(DatasetError):
+    """A figure in the master dataset is not a number the tool wrote (it was changed behind its back)."""
+
+
+def to_decimal(v: str | None, row: sqlite3.Row | None = None, column: str = "actual") -> Decimal | None:
+    """A figure as stored (text, exactly as ``_dec`` wrote it); anything else, such as 'Infinity',
+    'NaN' or '12abc' written into the file behind the tool's back, is a MalformedValue naming the
+    table, row, PI, period and value (give ``row``, a ``pi_values`` row, to name them)."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, str) and _FIGURE.match(v):
+        return Decimal(v)
+    keys = row.keys() if row is not None else []
+    where = ""
+    if "pi_ref" in keys:
+        where += f" for {row['pi_ref']}"  # type: ignore[index]
+    if "period" in keys:
+        where += f" in {row['period']}"  # type: ignore[index]
+    shown = str(v)
+    shown = shown if len(shown) <= 40 else shown[:40] + "…"
+    at = f"pi_values row {row['id']}, {column}" if "id" in keys else f"pi_values, {column}"  # type: ignore[index]
+    raise MalformedValue(
+        f"the master dataset holds {shown!r}{where}, which is not a number ({at}). It was changed outside pmf: "
+        "restore the master dataset from a backup, or run 'pmf audit' to see what else differs"
+    )
 
 
 @dataclass(frozen=True)
@@ -197,10 +225,14 @@ class Store:
             self.db.execute("PRAGMA synchronous = FULL")
             self._migrate()
         except sqlite3.Error as e:
+            if is_disk_full(e):
+                raise disk_full(self.data_dir) from None
             raise DatasetError(
                 f"the master dataset {self.path} cannot be opened or written ({e}). Check the data folder is writable and has free space."
             ) from None
         except OSError as e:
+            if is_disk_full(e):
+                raise disk_full(self.data_dir) from None
             raise DatasetError(f"the data folder {self.data_dir} cannot be used ({e.strerror}). Check it exists, is writable and has free space.") from None
 
     def close(self) -> None:
@@ -221,13 +253,31 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+        """All or nothing. A full disk is one clear DiskFullError: SQLite has already rolled back by then
+        (so a second ROLLBACK would only mask it with 'cannot rollback')."""
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except (sqlite3.Error, OSError) as e:
+            if self.db.in_transaction:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error:  # pragma: no cover - SQLite rolls back itself on a failed write
+                    pass
+            if is_disk_full(e):
+                raise disk_full(self.data_dir) from None
+            if isinstance(e, sqlite3.OperationalError) and "disk I/O error" in str(e):
+                raise DatasetError(
+                    f"the master dataset {self.path} could not be written (disk I/O error): check the disk holding it has free space "
+                    "and is working, then run the command again (nothing half-written was kept)"
+                ) from None
             raise
-        self.db.execute("COMMIT")
 
     # ------------------------------------------------------------ history
 
@@ -399,8 +449,8 @@ class Store:
         """The current, sound figure of a PI in a period (None if none); a period's figures are read once."""
         key = str(period)
         if key not in self._actuals:
-            rows = self.db.execute("SELECT pi_ref, actual FROM pi_values WHERE period = ? AND current = 1 AND has_error = 0", (key,))
-            self._actuals[key] = {r[0]: to_decimal(r[1]) for r in rows}
+            rows = self.db.execute("SELECT id, period, pi_ref, actual FROM pi_values WHERE period = ? AND current = 1 AND has_error = 0", (key,))
+            self._actuals[key] = {r["pi_ref"]: to_decimal(r["actual"], r) for r in rows}
         return self._actuals[key].get(ref)
 
     def submission_files(self, period: str) -> dict[int, tuple[str, str]]:

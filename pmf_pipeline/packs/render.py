@@ -3,6 +3,12 @@
 One Jinja environment, autoescaping on, filters registered here. The PDF renderer is given a URL
 fetcher that allows only the project's own template files: nothing in a pack can make it read a
 local file elsewhere or reach the network. The same pack data gives byte-identical HTML.
+
+Typed text cannot break a pack: every text a template prints is cleaned by ``rules.text.display_text``
+(the environment's ``finalize``: control characters made visible, bidirectional overrides removed),
+and free text (comments) goes through the ``typed`` filter, which also bounds it
+(``MAX_TEXT`` characters) and puts it in its own ``<bdi>``. Each pack's HTML and PDF are written whole
+or not at all (``rules.writing.replacing``); rendering workers die with the run that started them.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import jinja2
 from markupsafe import Markup
 
 from pmf_pipeline.packs.content import Pack
+from pmf_pipeline.rules.text import bounded, display_text
+from pmf_pipeline.rules.writing import replacing, write_text
 
 # The templates ship inside the package (package data), so an installed wheel finds them wherever it runs.
 TEMPLATES = Path(str(resources.files("pmf_pipeline.packs") / "templates"))
@@ -38,6 +46,23 @@ def safe_svg(value: str) -> Markup:
     return Markup(value)
 
 
+def typed(value: object) -> Markup:
+    """Free text someone typed (a comment, a narrative figure): cleaned, at most ``MAX_TEXT``
+    characters, its line breaks kept (each line escaped, joined by ``<br>``), and isolated in a
+    ``<bdi>`` so it shows in the order it was typed and cannot reorder the text around it."""
+    if value is None or value == "":
+        return Markup("")
+    lines = display_text(bounded(value)).split("\n")
+    return Markup("<bdi>{}</bdi>").format(Markup("<br>").join(lines))
+
+
+def _finalize(value: object) -> object:
+    """Every text a template prints is cleaned; markup made here (badges, charts, ``typed``) is ours already."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return display_text(value)
+    return value
+
+
 def environment(strict: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -46,9 +71,11 @@ def environment(strict: bool = False) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters["css_string"] = css_string
     env.filters["safe_svg"] = safe_svg
+    env.filters["typed"] = typed
     return env
 
 
@@ -104,12 +131,23 @@ def _fetcher():  # type: ignore[no-untyped-def]
 
 
 def render_pdf(html: str, out: Path) -> int:
-    """Write the PDF; return its page count."""
+    """Write the PDF (whole or not at all); return its page count."""
     from weasyprint import HTML
 
     doc = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=_fetcher()).render()
-    doc.write_pdf(out)
+    with replacing(out) as tmp:
+        doc.write_pdf(tmp)
     return len(doc.pages)
+
+
+def _init_renderer(parent: int) -> None:
+    """A rendering worker dies with the run that started it (even a SIGKILL of it), so it can never
+    be left behind holding the data folder; if the run died before this line, the worker ends now."""
+    from pmf_pipeline.returns.isolation import _die_with_parent
+
+    _die_with_parent()
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 @dataclass(frozen=True)
@@ -124,11 +162,11 @@ class Rendered:
 def _render_one(pack: Pack, out_dir: Path, pdf: bool) -> Rendered:
     html = render_html(pack)
     html_path = out_dir / f"{pack.period}_{pack.slug}.html"
-    html_path.write_text(html, encoding="utf-8")
     pages, pdf_path = 0, None
-    if pdf:
+    if pdf:  # the PDF first: a pack whose PDF could not be written keeps its earlier HTML too
         pdf_path = out_dir / f"{pack.period}_{pack.slug}.pdf"
         pages = render_pdf(html, pdf_path)
+    write_text(html_path, html)
     return Rendered(pack.slug, pack.title, html_path, pdf_path, pages)
 
 
@@ -146,7 +184,7 @@ def render_packs(
             if on_progress:
                 on_progress(results[-1])
         return results
-    with cf.ProcessPoolExecutor(max_workers=workers) as ex:
+    with cf.ProcessPoolExecutor(max_workers=workers, initializer=_init_renderer, initargs=(os.getpid(),)) as ex:
         futures = [ex.submit(_render_one, p, out, pdf) for p in packs]
         for f in futures:
             results.append(f.result())

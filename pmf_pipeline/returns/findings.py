@@ -39,6 +39,7 @@ RULES = {
     "cumulative_fell": "A year-to-date figure should not fall from last quarter",
     "updater_missing": "Each figure records who updated it",
     "verifier_missing": "Each figure records who verified it",
+    "text_too_long": "Free text is kept under 4,000 characters (the workbook's own limit); the archive keeps all of it",
 }
 
 

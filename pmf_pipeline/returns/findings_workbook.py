@@ -1,4 +1,10 @@
-"""A workbook per return that the coordinator can email back to the updater: each finding beside its PI."""
+"""A workbook per return that the coordinator can email back to the updater: each finding beside its PI.
+
+Each workbook is written whole or not at all (``rules.writing.replacing``); every text in it goes through
+``rules.text.put`` (never a formula, control characters made visible). A run interrupted before it
+wrote them all leaves returns with none: ``complete_findings_workbooks`` writes those from the
+master dataset's record of each return's findings.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from pmf_pipeline.config.models import Config
-from pmf_pipeline.returns.findings import ReturnResult
-from pmf_pipeline.rules.text import put, safe_name
+from pmf_pipeline.returns.findings import Finding, ReturnResult
+from pmf_pipeline.rules.text import put
+from pmf_pipeline.rules.writing import replacing
 
 _FILL = {"error": "F4B6B0", "warning": "FFE08A"}
 
@@ -19,8 +26,8 @@ _FILL = {"error": "F4B6B0", "warning": "FFE08A"}
 NAME_PART = 80  # characters of a return's name kept in its findings workbook's name
 
 
-def report_name(result: ReturnResult) -> str:
-    """The findings workbook's file name: always safe and short enough for any file system, whatever
+def report_path(result: ReturnResult, out_dir: Path) -> Path:
+    """Where the findings workbook of a return is written: a name always safe and short enough for any file system, whatever
     the return's name or metadata held. Its readable parts are cut to letters, digits, '-' and '_'
     (at most 80 characters of the return's name); a short hash of the whole name keeps two returns
     whose names read alike apart."""
@@ -28,7 +35,7 @@ def report_name(result: ReturnResult) -> str:
     tag = hashlib.sha256(f"{result.file}\0{result.directorate}".encode("utf-8", "surrogatepass")).hexdigest()[:8]
     who = _part(result.directorate or "unidentified", 20) or "unidentified"
     period = _part(result.period or "unknown", 20) or "unknown"
-    return f"{period}_{who}_{_part(stem, NAME_PART) or 'return'}_{tag}_findings.xlsx"
+    return out_dir / f"{period}_{who}_{_part(stem, NAME_PART) or 'return'}_{tag}_findings.xlsx"
 
 
 def _part(text: str, most: int) -> str:
@@ -37,12 +44,12 @@ def _part(text: str, most: int) -> str:
 
 def write_validation_report(result: ReturnResult, config: Config, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / report_name(result)
+    path = report_path(result, out_dir)
     wb = Workbook()
     ws = wb.active
     ws.title = "Findings"
     titles = {ref: pi.title for ref, pi in config.pis.items()}
-    ws.append([f"Checks on {safe_name(Path(result.file).name)}"])
+    put(ws["A1"], f"Checks on {Path(result.file).name}")
     ws["A1"].font = Font(bold=True, size=14)
     verdict = (
         "rejected: it could not be taken" if result.outcome == "rejected" else f"accepted with {len(result.errors)} errors and {len(result.warnings)} warnings"
@@ -59,7 +66,7 @@ def write_validation_report(result: ReturnResult, config: Config, out_dir: Path)
             [f.severity.upper(), f.pi_ref or "", titles.get(f.pi_ref or "", ""), f.sheet or "", f.cell or "", f.message, f.rule], start=1
         ):
             c = ws.cell(row=row, column=col)
-            put(c, safe_name(value))  # outside text quoted in a message cannot break the workbook
+            put(c, value)
             c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=row, column=1).fill = PatternFill("solid", fgColor=_FILL.get(f.severity, "FFFFFF"))
     if not result.findings:
@@ -71,5 +78,28 @@ def write_validation_report(result: ReturnResult, config: Config, out_dir: Path)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    wb.save(path)
+    with replacing(path) as tmp:
+        wb.save(tmp)
     return path
+
+
+def complete_findings_workbooks(config: Config, data_dir: str | Path, period: str, out_dir: Path) -> list[Path]:
+    """Write the findings workbook of every return of the period that has none in ``out_dir``
+    (a run stopped after consolidating it but before writing its workbook), from the findings the
+    master dataset recorded with it. The workbooks written."""
+    from pmf_pipeline.master.store import Store
+
+    store = Store(data_dir)
+    try:
+        missing = []
+        for sub in store.submissions(period):
+            result = ReturnResult(sub.file_name, sub.sha256, outcome=sub.outcome, period=sub.period, directorate=sub.directorate, service=sub.service)
+            unread = ReturnResult(sub.file_name, sub.sha256)  # a return rejected before its period was read
+            if not report_path(result, out_dir).exists() and not (sub.outcome == "rejected" and report_path(unread, out_dir).exists()):
+                result.findings = [
+                    Finding(f["code"], f["severity"], f["message"], sub.file_name, f["sheet"], f["cell"], f["pi_ref"]) for f in store.findings(sub.id)
+                ]
+                missing.append(result)
+    finally:
+        store.close()
+    return [write_validation_report(result, config, out_dir) for result in missing]

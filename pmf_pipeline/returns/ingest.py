@@ -39,6 +39,7 @@ from pmf_pipeline.returns import current as currency
 from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
 from pmf_pipeline.returns.isolation import Checks, could_not_check, validate_isolated
 from pmf_pipeline.rules.text import safe_name
+from pmf_pipeline.rules.writing import disk_full, is_disk_full
 from pmf_pipeline.workbook.container import MAX_FILE_BYTES
 from pmf_pipeline.workbook.reader import sha256
 
@@ -201,12 +202,19 @@ def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes
     if target.exists():
         return target
     tmp = target.with_name(target.name + ".part")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(tmp, 0o444)
-    os.replace(tmp, target)
+    try:
+        with tmp.open("wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no half copy behind
+        except OSError:  # pragma: no cover - the next run overwrites it
+            pass
+        raise
     _sync_folder(folder)
     return target
 
@@ -304,6 +312,8 @@ def _archive(data_dir: Path, period: Period, path: Path, blob: bytes, result: Re
     try:
         return archive(data_dir, period, result.directorate if result.outcome == "accepted" else None, blob, result.sha256, path.suffix)
     except OSError as e:
+        if is_disk_full(e):
+            raise disk_full(paths.archive_root(data_dir)) from None
         raise DatasetError(
             f"the archive copy of {safe_name(path)} could not be written ({e.strerror}); nothing was consolidated. "
             "Check the data folder is writable and has free space, then run again."

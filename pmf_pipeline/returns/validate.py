@@ -21,7 +21,7 @@ from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import CHASE_ONLY, ERROR, WARNING, Finding, ReturnResult, ValueRecord
 from pmf_pipeline.rules.numbers import LARGEST, Parsed, clean_text, parse_number
 from pmf_pipeline.rules.status import DECLINED_SIG, OFF, as_reported, rate, trend
-from pmf_pipeline.rules.text import safe_name
+from pmf_pipeline.rules.text import MAX_TEXT, bounded, safe_name
 from pmf_pipeline.workbook import layout
 from pmf_pipeline.workbook.reader import RawReturn, RawRow, read_return, sha256
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec, canonical
@@ -338,7 +338,21 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
                 f"the {layout.BY_KEY[key].label} of {ref} shows the spreadsheet error {raw.errors[address]}; "
                 "check the figures it is worked out from (a zero denominator gives #DIV/0!).",
             )
-    comment, evidence = clean_text(v.get("comment")), clean_text(v.get("evidence"))
+
+    def limited(key: str, label: str) -> str:
+        """Free text as typed, or, past ``MAX_TEXT`` characters, its start with a note (the archive keeps it all)."""
+        text = clean_text(v.get(key))
+        if len(text) > MAX_TEXT:
+            warn(
+                "text_too_long",
+                key,
+                f"the {label} of {ref} is {len(text):,} characters long; only the first {MAX_TEXT:,} are kept and shown in the packs. "
+                "Please shorten it and send the return again.",
+            )
+            text = bounded(text)
+        return text
+
+    comment, evidence = limited("comment", "Comment"), limited("evidence", "Evidence ref")
     record: dict[str, Any] = dict(
         pi_ref=ref,
         comment=comment,
@@ -349,7 +363,7 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         cell=raw_row.cell("actual"),
     )
     if pi.narrative:
-        text = clean_text(v.get("actual"))
+        text = limited("actual", "account of progress")
         if not text:
             err("value_missing", "actual", f"{ref} asks for a short account of progress in the Actual cell; it is blank.")
         return ValueRecord(actual=None, text=text or None, typed=text, has_error=row_has_error(), **record)

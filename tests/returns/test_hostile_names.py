@@ -22,7 +22,7 @@ from pmf_pipeline.returns.findings import Finding, ReturnResult
 from pmf_pipeline.returns.findings_workbook import write_validation_report
 from pmf_pipeline.returns.ingest import collect_files
 from pmf_pipeline.rules.names import slug
-from pmf_pipeline.rules.text import safe_name
+from pmf_pipeline.rules.text import display_text, safe_name, terminal_text
 from tests.conftest import CONFIG, PERIOD, ROOT
 
 SAMPLES = ROOT / "sample_workbooks"
@@ -70,8 +70,8 @@ def test_names_of_any_bytes_are_ingested_recorded_and_shown_escaped(tmp_path):
     result = run("--config", str(CONFIG), "--data", str(data), "ingest", "--period", str(PERIOD), str(box))
     assert result.exit_code == 1, result.output  # the Place sample has an error; the rest are clean
     _clean_terminal_output(result.output)
-    assert "x.xlsx\\n  OK        fake.xlsx (LS): 0 errors, 0 warnings\\n (LS)" in result.output  # one line, escaped
-    assert "\\x1b[2K\\x1b[1A\\x1b]0;pwned\\x07return.xlsx (ENV)" in result.output
+    assert "x.xlsx␤  OK        fake.xlsx (LS): 0 errors, 0 warnings␤ (LS)" in result.output  # one line, the newlines shown
+    assert "␛[2K␛[1A␛]0;pwned␇return.xlsx (ENV)" in result.output
     assert "bad-\\xff\\xfe-utf8.xlsx (PLC)" in result.output
     assert f"{LONG} (CR)" in result.output
     s = Store(data)
@@ -82,7 +82,7 @@ def test_names_of_any_bytes_are_ingested_recorded_and_shown_escaped(tmp_path):
     reports = list((data / "reports" / str(PERIOD) / "validation").glob("*.xlsx"))
     assert len(reports) == 4 and all(len(p.name.encode()) <= 200 for p in reports)
     titles = {openpyxl.load_workbook(p)["Findings"]["A1"].value for p in reports}
-    assert f"Checks on {shown['ENV']}" in titles and f"Checks on {shown['PLC']}" in titles
+    assert f"Checks on {display_text(shown['ENV'])}" in titles and f"Checks on {shown['PLC']}" in titles
     # every later run: nothing blocked, nothing new
     again = run("--config", str(CONFIG), "--data", str(data), "ingest", "--period", str(PERIOD), str(box))
     _clean_terminal_output(again.output)
@@ -98,7 +98,7 @@ def test_validate_shows_hostile_names_escaped(tmp_path):
     result = run("--config", str(CONFIG), "--data", str(tmp_path / "data"), "validate", "--quiet", str(box))
     _clean_terminal_output(result.output)
     for name in shown.values():
-        assert f"{name} (" in result.output
+        assert f"{terminal_text(name)} (" in result.output
     assert "Checked 4 file(s)" in result.output
 
 
@@ -108,7 +108,7 @@ def test_a_findings_workbook_takes_any_name_and_message(tmp_path, config):
     path = write_validation_report(result, config, tmp_path / "out")
     assert path.parent == tmp_path / "out" and len(path.name) <= 160
     ws = openpyxl.load_workbook(path)["Findings"]
-    assert ws["F5"].value == "the council is 'A\\x07B\\x1b[2K' \\xff"
+    assert ws["F5"].value == "the council is 'A␇B␛[2K' \ufffd"
 
 
 @posix
