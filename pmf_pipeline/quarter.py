@@ -1,5 +1,6 @@
-"""The whole quarter in one call (``pmf quarter``): ingest the inbox, validate, consolidate, rate,
-render every pack, and record the run in the period's manifest.
+"""The whole quarter in one call (``pmf quarter``): ingest the inbox, validate, consolidate, write a
+findings workbook per new return (as ``pmf ingest`` does), rate, render every pack, and record the
+run in the period's manifest.
 
 Re-running on the same inbox changes nothing: no file is new, the inputs digest matches the
 manifest and every pack recorded there is still on disk unchanged, so nothing is re-rendered.
@@ -31,6 +32,7 @@ from pmf_pipeline.master.store import Store, data_lock
 from pmf_pipeline.packs.build import period_packs
 from pmf_pipeline.packs.render import Rendered, pack_key, render_packs
 from pmf_pipeline.periods import Period
+from pmf_pipeline.returns.findings_workbook import complete_findings_workbooks, write_findings_workbooks
 from pmf_pipeline.returns.ingest import FileOutcome, IngestSummary, collect_files, ingest
 from pmf_pipeline.returns.tracker import ReturnState, return_states
 
@@ -45,10 +47,18 @@ class QuarterSummary:
     rendered: bool = False
     out_dir: Path | None = None
     rerendered: int = 0  # packs rendered by this run (the rest were unchanged and kept)
+    findings_workbooks: list[Path] = field(default_factory=list)  # one per return received by this run
+    report_dir: Path | None = None  # where they were written
 
     @property
     def changed(self) -> bool:
         return self.ingest.changed or self.rendered
+
+    @property
+    def has_problems(self) -> bool:
+        """A file rejected or a return with errors, received now or before, or a return missing past
+        the deadline: what makes ``pmf quarter`` exit 1. A return not yet due is not a problem."""
+        return self.ingest.has_errors or any(s.state in ("overdue", "rejected") or s.errors for s in self.states)
 
 
 def _packs_intact(data_dir: Path, publication: dict[str, Any]) -> bool:
@@ -66,11 +76,17 @@ def run_quarter(
     on_file: Callable[[FileOutcome], None] | None = None,
     on_pack: Callable[[Rendered], None] | None = None,
     on_render: Callable[[int, int], None] | None = None,
+    report_dir: str | Path | None = None,
 ) -> QuarterSummary:
-    """Ingest ``inbox``, then render the packs that changed; ``on_render(to_render, kept)`` is called
-    before rendering starts and ``on_pack`` after each pack (for progress on long runs)."""
+    """Ingest ``inbox``, write a findings workbook for each return received (into ``report_dir``,
+    by default ``DATA/reports/PERIOD/validation`` as ``pmf ingest`` does), then render the packs that
+    changed; ``on_render(to_render, kept)`` is called before rendering starts and ``on_pack`` after
+    each pack (for progress on long runs)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     summary = ingest(config_dir, data_dir, period, collect_files([inbox], exclude=((data_dir, "data folder"), (out_dir, "packs folder"))), on_file=on_file)
+    folder = Path(report_dir) if report_dir is not None else paths.validation_reports(data_dir, period)
+    written = write_findings_workbooks(summary.outcomes, summary.config, folder)
+    written += complete_findings_workbooks(summary.config, data_dir, str(period), folder)  # those a stopped run did not write
     with data_lock(data_dir):
         config = config_for_period(config_dir, data_dir, period)
         store = Store(data_dir)
@@ -84,7 +100,7 @@ def run_quarter(
             now_inputs = inputs(store, data_dir, period)
             same_place = last is not None and last.get("packs_folder") == paths.relative(data_dir, out_dir)
             if last and same_place and last.get("inputs_digest") == digest(now_inputs) and _packs_intact(data_dir, last) and not summary.changed:
-                return QuarterSummary(period, summary, states, statuses, last["packs"], False, out_dir)
+                return QuarterSummary(period, summary, states, statuses, last["packs"], False, out_dir, findings_workbooks=written, report_dir=folder)
             recorded_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             when = generated_at or recorded_at
             packs = period_packs(config, data_dir, period, when, when.date())
@@ -102,7 +118,9 @@ def run_quarter(
             fresh = {r.slug: pack_record(data_dir, r, keys[r.slug], when.isoformat()) for r in rendered}
             records = [kept.get(p.slug) or fresh[p.slug] for p in packs]
             record_publication(data_dir, period, store, results, records, when.isoformat(), out_dir, "quarter", recorded_at.isoformat())
-            return QuarterSummary(period, summary, states, statuses, records, True, out_dir, rerendered=len(todo))
+            return QuarterSummary(
+                period, summary, states, statuses, records, True, out_dir, rerendered=len(todo), findings_workbooks=written, report_dir=folder
+            )
         finally:
             store.close()
 

@@ -77,7 +77,7 @@ def test_validate_and_ingest_run_without_posix_only_modules(tmp_path):
     checked = _without_posix(tmp_path, RUN_PMF, *common, "validate", "--period", PERIOD, str(SAMPLES))
     assert (checked.returncode, checked.stderr) == (1, "")  # 1: the samples hold deliberate mistakes
     lines = checked.stdout.splitlines()
-    assert "  ERRORS    2026-27-Q2_PLC_Place_return.xlsx (PLC): 1 errors, 0 warnings" in lines
+    assert "  ERRORS    2026-27-Q2_PLC_Place_return.xlsx (PLC): 1 error, 0 warnings" in lines
     assert (
         "      error    sheet Return, cell K7, PAM/019: the numerator of PAM/019 (31) is larger than its denominator (24), "
         "which is impossible for this percentage; check which is which."

@@ -129,7 +129,9 @@ def print_result(result, verbose: bool = True) -> None:  # type: ignore[no-untyp
         click.echo(f"  REJECTED  {name}: {terminal_text(result.findings[0].message) if result.findings else ''}")
         return
     who = terminal_text(result.directorate or "?")
-    click.echo(f"  {'OK' if not result.errors else 'ERRORS':8}  {name} ({who}): {len(result.errors)} errors, {len(result.warnings)} warnings")
+    click.echo(
+        f"  {'OK' if not result.errors else 'ERRORS':8}  {name} ({who}): {_count(len(result.errors), 'error')}, {_count(len(result.warnings), 'warning')}"
+    )
     if verbose:
         for f in result.findings:
             where = ", ".join(x for x in (f.sheet and f"sheet {f.sheet}", f.cell and f"cell {f.cell}", f.pi_ref) if x)
@@ -140,3 +142,19 @@ def print_skipped(skipped: list[tuple[str, str]]) -> None:
     """One line for each thing in an inbox that was passed over, and why."""
     for name, why in skipped:
         click.echo(f"  SKIPPED   {terminal_text(name)}: {why}.")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def print_outcome(outcome, verbose: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """What became of one received file (``returns.ingest.FileOutcome``): the same lines for ``pmf ingest``
+    and ``pmf quarter``: already received, or its result and findings (``print_result``), then (verbose)
+    whether it replaced an earlier return or is kept on record and not used."""
+    if outcome.status == "duplicate":
+        click.echo(f"  SAME      {terminal_text(Path(outcome.result.file).name)}: {terminal_text(outcome.result.findings[0].message)}")
+        return
+    print_result(outcome.result, verbose)
+    if verbose and outcome.notice:
+        click.echo(f"      {'current' if outcome.current else 'not used'}: {terminal_text(outcome.notice)}")

@@ -84,6 +84,7 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
     from pmf_pipeline.master.paths import earlier_figures
     from pmf_pipeline.workbook.generate import generate as run
     from pmf_pipeline.workbook.generate import specs_for
+    from pmf_pipeline.workbook.protection import sheet_password
 
     config = _generate_config(settings, period)
     unknown = [d for d in directorates if d not in {x.code for x in config.framework.directorates}]
@@ -93,9 +94,21 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
     was_frozen = frozen.exists()
     earlier = figures_for_workbooks(settings.data_dir, config, period)
     total = len(specs_for(config, period, by_service, list(directorates) or None, earlier))
+    lock = sheet_password(config, settings.data_dir, period)
     with progress(total, "Writing workbooks") as bar:
-        done = run(config, period, out_dir, by_service, list(directorates) or None, generated_at, on_progress=lambda g: bar.update(1), earlier=earlier)
+        done = run(
+            config,
+            period,
+            out_dir,
+            by_service,
+            list(directorates) or None,
+            generated_at,
+            on_progress=lambda g: bar.update(1),
+            earlier=earlier,
+            password=lock.password,
+        )
     click.echo(f"Wrote {len(done)} workbooks ({sum(g.pis for g in done)} PIs, {len({g.directorate for g in done})} directorates) for {period} to {out_dir}/")
+    click.echo(lock.sentence)
     if was_frozen:
         click.echo(f"Earlier figures: as frozen with {period} in {frozen} (to take them afresh before any return is in, delete that file).")
     else:

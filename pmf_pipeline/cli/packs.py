@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pmf_pipeline.cli.app import Settings, friendly, main, period_option, print_result, print_skipped, progress
+from pmf_pipeline.cli.app import Settings, _count, friendly, main, period_option, print_outcome, print_skipped, progress
 from pmf_pipeline.master.paths import manifest_path
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.text import terminal_text
@@ -59,10 +59,24 @@ def _report(settings: Settings, period: Period, out_dir: Path, pdf: bool, genera
 @click.option(
     "--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]), default=None, help="Fix the time printed as 'prepared', for byte-identical packs."
 )
+@click.option(
+    "--report-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write a findings workbook per return (default DATA/reports/PERIOD/validation).",
+)
+@click.option("--quiet", is_flag=True, help="One line per file with its counts, without the findings.")
 @click.pass_obj
 @friendly
-def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_pdf: bool, generated_at: dt.datetime | None) -> None:
-    """Ingest the inbox, validate, consolidate, rate and render every pack, in one go."""
+def quarter(
+    settings: Settings, period: Period, inbox: Path, out_dir: Path, no_pdf: bool, generated_at: dt.datetime | None, report_dir: Path | None, quiet: bool
+) -> None:
+    """Ingest the inbox, validate, consolidate, rate and render every pack, in one go.
+
+    Each new return's findings are printed (file, sheet, cell, PI) as by ``pmf ingest``, and written
+    to a findings workbook to send back to the updater. Exit status 1 when a return is rejected, has
+    errors, or is missing past the deadline; a return not yet due is not an error.
+    """
     from pmf_pipeline.quarter import run_quarter
 
     if generated_at is not None and generated_at.tzinfo is None:
@@ -87,6 +101,7 @@ def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_p
                 on_file=lambda o: bar.update(1),
                 on_pack=lambda r: bars[-1].update(1),
                 on_render=rendering,
+                report_dir=report_dir,
             )
         finally:
             for b in bars[1:]:
@@ -95,16 +110,17 @@ def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_p
     print_skipped(ing.skipped)
     for o in ing.outcomes:
         if o.status != "duplicate":
-            print_result(o.result, verbose=False)
+            print_outcome(o, verbose=not quiet)
     click.echo(f"Returns for {period}:")
     for s in summary.states:
         click.echo(f"  {s.directorate:6} {s.name:32} {terminal_text(s.summary)}")
     n_err = sum(len(o.result.errors) for o in ing.outcomes if o.status != "duplicate")
     n_warn = sum(len(o.result.warnings) for o in ing.outcomes if o.status != "duplicate")
-    missing = sum(1 for s in summary.states if s.state in ("missing", "overdue"))
+    overdue, not_due = (sum(1 for s in summary.states if s.state == state) for state in ("overdue", "missing"))
     click.echo(
-        f"In: {sum(1 for s in summary.states if s.state == 'accepted')} accepted, {missing} missing, "
-        f"{sum(1 for s in summary.states if s.state == 'rejected')} rejected; new findings: {n_err} errors, {n_warn} warnings."
+        f"In: {sum(1 for s in summary.states if s.state == 'accepted')} accepted, {overdue} missing past the deadline, {not_due} not yet due, "
+        f"{sum(1 for s in summary.states if s.state == 'rejected')} rejected; new findings: {_count(n_err, 'error')}, {_count(n_warn, 'warning')}."
+        + (f" Findings workbooks: {summary.report_dir}/" if summary.findings_workbooks else "")
     )
     click.echo("Statuses: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(summary.statuses.items())))
     if not summary.changed:
@@ -116,5 +132,4 @@ def quarter(settings: Settings, period: Period, inbox: Path, out_dir: Path, no_p
             + (f", {kept} unchanged since the last run and kept" if kept else "")
             + f" ({sum(p['pages'] for p in summary.packs)} PDF pages in all). Manifest: {manifest_path(settings.data_dir, period)}"
         )
-    has_errors = any(s.state != "accepted" or s.errors for s in summary.states)
-    sys.exit(1 if has_errors else 0)
+    sys.exit(1 if summary.has_problems else 0)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pmf_pipeline.cli.app import Settings, _period, friendly, main, period_option, print_result, print_skipped, progress
+from pmf_pipeline.cli.app import Settings, _period, friendly, main, period_option, print_outcome, print_result, print_skipped, progress
 from pmf_pipeline.master.paths import validation_reports
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.text import terminal_text
@@ -78,7 +78,7 @@ def ingest(settings: Settings, period: Period, paths: tuple[Path, ...], report_d
 
 
 def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: Path | None) -> tuple[int, Config]:
-    from pmf_pipeline.returns.findings_workbook import complete_findings_workbooks, write_validation_report
+    from pmf_pipeline.returns.findings_workbook import complete_findings_workbooks, write_findings_workbooks
     from pmf_pipeline.returns.ingest import collect_files
     from pmf_pipeline.returns.ingest import ingest as run
 
@@ -89,13 +89,8 @@ def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: P
     config = summary.config
     folder = report_dir or validation_reports(settings.data_dir, period)
     for o in summary.outcomes:
-        if o.status == "duplicate":
-            click.echo(f"  SAME      {terminal_text(Path(o.result.file).name)}: {terminal_text(o.result.findings[0].message)}")
-            continue
-        print_result(o.result)
-        if o.notice:
-            click.echo(f"      {'current' if o.current else 'not used'}: {terminal_text(o.notice)}")
-        write_validation_report(o.result, config, folder)
+        print_outcome(o)
+    write_findings_workbooks(summary.outcomes, config, folder)
     complete_findings_workbooks(config, settings.data_dir, str(period), folder)  # those a stopped run did not write
     new = len(summary.outcomes) - summary.count("duplicate")
     if not summary.changed:

@@ -11,6 +11,7 @@
       periods/PERIOD/history/N/config/   a configuration set aside when the period was reopened
       periods/PERIOD/earlier.csv         the earlier figures its workbooks were generated with
       periods/PERIOD/manifest.json       what the period's runs used and published
+      periods/PERIOD/sheet_password.txt  the password protecting the period's workbooks (when not configured)
       reports/PERIOD/validation/         findings workbooks, one per return
       reports/PERIOD/audit/              audit reports and samples
 
@@ -73,6 +74,11 @@ def earlier_figures(data_dir: str | Path, period: Period) -> Path:
 
 def manifest_path(data_dir: str | Path, period: Period) -> Path:
     return period_dir(data_dir, period) / "manifest.json"
+
+
+def sheet_password_file(data_dir: str | Path, period: Period) -> Path:
+    """Where the password protecting a period's updater workbooks is kept, when framework.yaml sets none."""
+    return period_dir(data_dir, period) / "sheet_password.txt"
 
 
 def validation_reports(data_dir: str | Path, period: Period) -> Path:

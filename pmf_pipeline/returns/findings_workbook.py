@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -19,6 +21,9 @@ from pmf_pipeline.config.models import Config
 from pmf_pipeline.returns.findings import Finding, ReturnResult
 from pmf_pipeline.rules.text import put
 from pmf_pipeline.rules.writing import replacing
+
+if TYPE_CHECKING:
+    from pmf_pipeline.returns.ingest import FileOutcome
 
 _FILL = {"error": "F4B6B0", "warning": "FFE08A"}
 
@@ -103,3 +108,10 @@ def complete_findings_workbooks(config: Config, data_dir: str | Path, period: st
     finally:
         store.close()
     return [write_validation_report(result, config, out_dir) for result in missing]
+
+
+def write_findings_workbooks(outcomes: Iterable[FileOutcome], config: Config, out_dir: Path) -> list[Path]:
+    """A findings workbook for each return newly received (accepted or rejected), for the coordinator to
+    send back; a file received before (a duplicate) already has its own. ``pmf ingest`` and ``pmf quarter``
+    both write them here, so the two give the coordinator the same thing."""
+    return [write_validation_report(o.result, config, out_dir) for o in outcomes if o.status != "duplicate"]

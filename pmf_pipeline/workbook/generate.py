@@ -2,9 +2,13 @@
 
 Workbooks are written with XlsxWriter (fast, write-only; about 10x quicker than openpyxl for
 these files), through the layout module. Only input cells are unlocked and every sheet is
-protected; the identification sheet is very hidden (Excel's menus cannot unhide it). XlsxWriter
-cannot lock the workbook's structure; adding or renaming sheets is caught when the return comes
-back instead.
+protected with a password (``workbook.protection``); the identification sheet is very hidden
+(Excel's menus cannot unhide it). XlsxWriter cannot lock the workbook's structure; adding or
+renaming sheets is caught when the return comes back instead.
+
+Both sheets print on A4: the Instructions portrait, one page wide, each row as tall as its wrapped
+text; the Return landscape, each band of PIs on three pages side by side (``layout.PRINT_PAGES``)
+at a scale that keeps the text readable, with PI ref, Title and the header row on every page.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.numbers import NO_DATA_WORDS
 from pmf_pipeline.rules.status import STATUS_LOOKS
 from pmf_pipeline.workbook import layout
+from pmf_pipeline.workbook.protection import new_password
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec
 
 LIVE_LABELS = {
@@ -77,20 +82,25 @@ def generate(
     generated_at: dt.datetime | None = None,
     on_progress: Callable[[Generated], None] | None = None,
     earlier: EarlierFigures | None = None,
+    password: str | None = None,
 ) -> list[Generated]:
     """Write one updater workbook per directorate (or per service) for ``period`` into ``out_dir``.
 
     ``earlier`` are the figures shown as earlier this year and the same quarter last year: those
     frozen with the period (``master.earlier.figures_for_workbooks``); without them, the
     configuration's history only.
+
+    Sheets are protected with ``password`` (``protection.sheet_password`` gives the one the team
+    keeps), else framework.yaml's ``sheet_password``, else a random one nobody keeps.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    password = password or config.framework.sheet_password or new_password()
     done = []
     for spec in specs_for(config, period, by_service, directorates, earlier):
         path = out / workbook_name(spec)
-        write_workbook(spec, path, when, config.framework.sheet_password)
+        write_workbook(spec, path, when, password)
         g = Generated(path, spec.directorate, spec.service, len(spec.rows))
         done.append(g)
         if on_progress:
@@ -142,23 +152,29 @@ class _ClassicFormulas(Worksheet):  # type: ignore[misc]
         return formula[1:] if formula.startswith("=") else formula
 
 
-def write_workbook(spec: ReturnSpec, path: Path, generated_at: dt.datetime, password: str | None = None) -> None:
+def write_workbook(spec: ReturnSpec, path: Path, generated_at: dt.datetime, password: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False, "in_memory": True})
     naive = generated_at.replace(tzinfo=None)
     wb.set_properties({"title": f"{spec.name}: {spec.period.label}", "company": spec.council, "created": naive})
     formats = _Formats(wb)
-    _instructions(wb.add_worksheet(layout.INSTRUCTIONS_SHEET), spec, wb)
+    _instructions(wb.add_worksheet(layout.INSTRUCTIONS_SHEET), spec, wb, password)
     _return_sheet(wb.add_worksheet(layout.RETURN_SHEET, worksheet_class=_ClassicFormulas), spec, formats, password)
-    _metadata(wb.add_worksheet(layout.META_SHEET), spec, generated_at)
+    _metadata(wb.add_worksheet(layout.META_SHEET), spec, generated_at, password)
     wb.worksheets()[0].activate()
     wb.close()
     tmp.replace(path)
 
 
-def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook) -> None:
+# Characters: a comfortable line of text that fits an A4 portrait page at full size, in Calibri and in
+# a font a third wider that LibreOffice uses where Calibri is not installed (a column wider than the
+# page is cut, and LibreOffice ignores 'fit to page' in .xlsx files).
+INSTRUCTIONS_WIDTH = 72
+
+
+def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook, password: str) -> None:
     ws.hide_gridlines(2)
-    ws.set_column(0, 0, 110, wb.add_format({"text_wrap": True, "valign": "top"}))
+    ws.set_column(0, 0, INSTRUCTIONS_WIDTH, wb.add_format({"text_wrap": True, "valign": "top"}))
     tol = sorted({f"{r.tolerance * 100:g}%" for r in spec.rows})
     h1 = wb.add_format({"bold": True, "font_size": 16, "text_wrap": True})
     h2 = wb.add_format({"bold": True, "font_size": 14, "text_wrap": True})
@@ -199,7 +215,30 @@ def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook) -> None:
     ]
     for i, (text, fmt) in enumerate(lines):
         ws.write_string(i, 0, text, fmt)
-    ws.protect()
+        if text:
+            ws.set_row(i, _text_height(text, fmt.font_size, INSTRUCTIONS_WIDTH))
+    ws.print_area(0, 0, len(lines) - 1, 0)
+    ws.set_portrait()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.6, right=0.6, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 0)  # a safety net for Excel: the column is sized to fit already
+    ws.protect(password)
+
+
+def _text_height(text: str, size: float, width: float) -> float:
+    """Points for a row showing ``text`` wrapped in a column ``width`` characters wide, at ``size`` points.
+
+    Spreadsheets do not size rows written this way, and text cut at the foot of a row is lost on
+    paper. Reckoned generously (a character as wide as a digit), since the font used differs: Calibri
+    in Excel, a wider stand-in where Calibri is not installed.
+    """
+    per_line = max(8, int(width * 1.05 * 11 / size))
+    words, lines, used = text.split(), 1, 0
+    for w in words:  # wrapped at spaces, as the spreadsheet does
+        if used and used + 1 + len(w) > per_line:
+            lines, used = lines + 1, 0
+        used += len(w) + (1 if used else 0)
+    return round(lines * size * 1.4 + 4, 1)
 
 
 def _return_sheet(ws: Any, spec: ReturnSpec, f: _Formats, password: str | None) -> None:
@@ -241,12 +280,37 @@ def _return_sheet(ws: Any, spec: ReturnSpec, f: _Formats, password: str | None) 
             first, check_col, last, check_col, {"type": "formula", "criteria": f"=LEN(${layout.col_letter('check')}{layout.FIRST_ROW})>0", "format": f.cf_check}
         )
     ws.freeze_panes(layout.FIRST_ROW - 1, layout.col_index("definition"))
-    ws.repeat_rows(layout.HEADER_ROW - 1)
+    _print_return(ws, spec)
+    ws.protect(password, {"format_columns": True, "format_rows": True})
+
+
+A4_LONG_SIDE, PRINT_MARGIN = 11.69, 0.4  # inches
+
+
+def print_scale() -> int:
+    """The Return sheet's print scale (%): the widest of ``layout.PRINT_PAGES``, with PI ref and Title,
+    fills an A4 landscape page in Calibri, with a little to spare. (Where a wider font stands in for
+    Calibri, a page's last columns move to a page of their own: nothing is cut or shrunk further.)"""
+    printable = (A4_LONG_SIDE - 2 * PRINT_MARGIN) * 96
+    widest = max(sum(layout.width_pixels(k) for k in layout.PRINT_REPEATED + page) for page in layout.PRINT_PAGES)
+    return min(100, int(printable / widest * 92))
+
+
+def _print_return(ws: Any, spec: ReturnSpec) -> None:
+    """Landscape A4, three pages across per band of PIs, printed band by band (not all the first pages,
+    then all the second), from the header row down: the title and deadline are in each page's header."""
+    ws.print_area(layout.HEADER_ROW - 1, 0, layout.row_of(max(len(spec.rows), 1) - 1) - 1, len(layout.COLUMNS) - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=PRINT_MARGIN, right=PRINT_MARGIN, top=0.75, bottom=0.6)
+    ws.set_print_scale(print_scale())
+    ws.repeat_rows(layout.HEADER_ROW - 1)
+    ws.repeat_columns(layout.col_index(layout.PRINT_REPEATED[0]), layout.col_index(layout.PRINT_REPEATED[-1]))
+    ws.set_v_pagebreaks([layout.col_index(page[0]) for page in layout.PRINT_PAGES[1:]])
+    ws.print_across()
+    title = f"{spec.council}: {spec.name}, {spec.period.label}".replace("&", "&&")[:180]
+    ws.set_header(f"&L{title}&RReturn by {spec.deadline}")
     ws.set_footer("&CPage &P of &N")
-    ws.protect(password or "", {"format_columns": True, "format_rows": True})
 
 
 def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
@@ -330,9 +394,12 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
         ws.write_blank(x, col("check"), None, f.get())
 
 
+NARRATIVE_LINES = 12  # a narrative PI's Actual is a few sentences of progress: about 300 characters, wrapped
+
+
 def _row_height(row: RowSpec) -> float:
     """Points for a row tall enough to show its wrapped pre-filled text (spreadsheets do not fit rows written this way)."""
-    lines = 1
+    lines = NARRATIVE_LINES if row.pi.narrative else 1
     for key in ("title", "definition", "earlier"):
         text = str(row.locked[key] or "")
         per_line = max(8, int(layout.BY_KEY[key].width * 1.1))  # characters per line at the default font, roughly
@@ -340,7 +407,7 @@ def _row_height(row: RowSpec) -> float:
     return min(15.0 * lines + 3, 409.0)
 
 
-def _metadata(ws: Any, spec: ReturnSpec, generated_at: dt.datetime) -> None:
+def _metadata(ws: Any, spec: ReturnSpec, generated_at: dt.datetime, password: str) -> None:
     values: dict[str, object] = {
         "tool": f"pmf-pipeline {__version__}",
         "template_version": TEMPLATE_VERSION,
@@ -360,4 +427,4 @@ def _metadata(ws: Any, spec: ReturnSpec, generated_at: dt.datetime) -> None:
         else:
             ws.write_number(i, 1, float(value))  # type: ignore[arg-type]
     ws.very_hidden()
-    ws.protect()
+    ws.protect(password)

@@ -47,7 +47,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("last_year", "Same quarter last year", 12, locked_content=True),
     Column("numerator", "Numerator", 12, input=True),
     Column("denominator", "Denominator", 12, input=True),
-    Column("actual", "Actual", 12, input=True),
+    Column("actual", "Actual", 22, input=True),  # wide enough for a narrative PI's few sentences
     Column("status", "Status (live)", 18),
     Column("comment", "Comment", 45, input=True),
     Column("evidence", "Evidence ref", 16, input=True),
@@ -57,6 +57,17 @@ COLUMNS: tuple[Column, ...] = (
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 LOCKED_KEYS = tuple(c.key for c in COLUMNS if c.locked_content)
+
+# Printing the Return sheet: 19 columns squeezed onto one page width print at about 4 pt, so each
+# band of PIs prints on three landscape pages, side by side: what the PI is; the figures (target
+# beside actual and status); the comment and who vouches for it. PI ref and Title print at the left
+# of every page and the header row at the top, so every page says which PI each line is.
+PRINT_REPEATED = ("ref", "title")
+PRINT_PAGES: tuple[tuple[str, ...], ...] = (
+    ("definition", "type", "unit", "polarity"),
+    ("annual_target", "target", "earlier", "last_year", "numerator", "denominator", "actual", "status"),
+    ("comment", "evidence", "updated_by", "verified_by", "check"),
+)
 
 
 _INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
@@ -70,6 +81,11 @@ def col_index(key: str) -> int:
 
 def col_letter(key: str) -> str:
     return _LETTER[key]
+
+
+def width_pixels(key: str) -> int:
+    """A column's width on screen and paper, in pixels at 96 dpi, as Excel and XlsxWriter convert it (7 per character, plus 5)."""
+    return int(BY_KEY[key].width * 7 + 0.5) + 5
 
 
 def cell(key: str, row: int) -> str:

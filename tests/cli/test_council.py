@@ -37,6 +37,8 @@ def test_generate_freezes_the_earlier_figures_and_warns_of_missing_targets(tmp_p
     assert first.exit_code == 0, first.output
     assert first.output.splitlines() == [
         f"Wrote 1 workbooks (3 PIs, 1 directorates) for 2027-28-Q1 to {out}/",
+        f"Sheets are protected with the password kept in {paths.sheet_password_file(data, Period.parse('2027-28-Q1'))} (made now for this quarter): "
+        "use it to unlock a return when helping an updater.",
         f"Earlier figures: frozen with 2027-28-Q1 in {frozen}; the returns will be checked against them.",
         *(
             f"  warning  no PI has a figure for {q} (no return received, none in history.csv), so the workbooks show none. "
@@ -49,6 +51,6 @@ def test_generate_freezes_the_earlier_figures_and_warns_of_missing_targets(tmp_p
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0, again.output
     assert "no PI has a figure for Q4 2026-27" in again.output  # still true of the frozen figures
-    assert again.output.splitlines()[1] == (
+    assert again.output.splitlines()[2] == (
         f"Earlier figures: as frozen with 2027-28-Q1 in {frozen} (to take them afresh before any return is in, delete that file)."
     )
