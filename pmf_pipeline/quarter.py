@@ -83,7 +83,7 @@ def run_quarter(
     changed; ``on_render(to_render, kept)`` is called before rendering starts and ``on_pack`` after
     each pack (for progress on long runs)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    summary = ingest(config_dir, data_dir, period, collect_files([inbox]), on_file=on_file)
+    summary = ingest(config_dir, data_dir, period, collect_files([inbox], exclude=((data_dir, "data folder"), (out_dir, "packs folder"))), on_file=on_file)
     folder = Path(report_dir) if report_dir is not None else paths.validation_reports(data_dir, period)
     written = write_findings_workbooks(summary.outcomes, summary.config, folder)
     written += complete_findings_workbooks(summary.config, data_dir, str(period), folder)  # those a stopped run did not write

@@ -29,9 +29,10 @@ from pmf_pipeline.packs.build import period_packs
 from pmf_pipeline.packs.content import Pack
 from pmf_pipeline.packs.render import render_html
 from pmf_pipeline.periods import Period
+from pmf_pipeline.returns import isolation
 from pmf_pipeline.returns.findings import ReturnResult
 from pmf_pipeline.returns.ingest import collect_files
-from pmf_pipeline.returns.validate import validate_bytes
+from pmf_pipeline.returns.isolation import Checks, validate_isolated
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,18 @@ class AuditReport:
         self.discrepancies.append(Discrepancy(kind, what, detail))
 
 
-def revalidate(data: bytes, file: str, config: Config, period: Period, store: Store) -> ReturnResult:
-    """Validation exactly as ingest ran it (earlier figures as frozen with the period)."""
-    return validate_bytes(data, file, config, period, earlier_for(config, period, store=store))
+def revalidate(
+    data: bytes, file: str, config: Config, period: Period, store: Store, time_limit: float | None = None, memory_limit: int | None = None
+) -> ReturnResult:
+    """Validation exactly as ingest ran it (earlier figures as frozen with the period), and under the
+    same guard: in a worker process with ingest's memory and time limits (``returns.isolation``), so
+    an archived file that ingest rejected as hostile, or one that makes the checks fail, is that
+    file's finding and never the end of the audit."""
+    checks = Checks(config, period, earlier_for(config, period, store=store))
+    time_limit = isolation.TIME_LIMIT if time_limit is None else time_limit
+    memory_limit = isolation.MEMORY_LIMIT if memory_limit is None else memory_limit
+    (result,) = validate_isolated([(data, file)], checks, workers=1, time_limit=time_limit, memory_limit=memory_limit)  # run to the end: the worker is gone
+    return result
 
 
 def _same(a: Decimal | None, b: Decimal | None) -> bool:

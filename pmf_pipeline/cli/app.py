@@ -138,6 +138,12 @@ def print_result(result, verbose: bool = True) -> None:  # type: ignore[no-untyp
             click.echo(f"      {f.severity:7}  {terminal_text(where)}: {terminal_text(f.message)}")
 
 
+def print_skipped(skipped: list[tuple[str, str]]) -> None:
+    """One line for each thing in an inbox that was passed over, and why."""
+    for name, why in skipped:
+        click.echo(f"  SKIPPED   {terminal_text(name)}: {why}.")
+
+
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 

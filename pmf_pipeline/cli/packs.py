@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pmf_pipeline.cli.app import Settings, _count, friendly, main, period_option, print_outcome, progress
+from pmf_pipeline.cli.app import Settings, _count, friendly, main, period_option, print_outcome, print_skipped, progress
 from pmf_pipeline.master.paths import manifest_path
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.text import terminal_text
@@ -107,6 +107,7 @@ def quarter(
             for b in bars[1:]:
                 b.__exit__(None, None, None)
     ing = summary.ingest
+    print_skipped(ing.skipped)
     for o in ing.outcomes:
         if o.status != "duplicate":
             print_outcome(o, verbose=not quiet)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pmf_pipeline.cli.app import Settings, _period, friendly, main, period_option, print_outcome, print_result, progress
+from pmf_pipeline.cli.app import Settings, _period, friendly, main, period_option, print_outcome, print_result, print_skipped, progress
 from pmf_pipeline.master.paths import validation_reports
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.text import terminal_text
@@ -47,6 +47,7 @@ def validate(settings: Settings, paths: tuple[Path, ...], period: Period | None,
     else:
         config = settings.config()
     files = collect_files(list(paths))
+    print_skipped(files.skipped)
     checked = bad = 0
     with progress(len(files), "Checking returns") as bar:
         for r in validate_files(config, period, files, settings.data_dir):
@@ -81,7 +82,8 @@ def _ingest(settings: Settings, period: Period, paths: list[Path], report_dir: P
     from pmf_pipeline.returns.ingest import collect_files
     from pmf_pipeline.returns.ingest import ingest as run
 
-    files = collect_files(paths)
+    files = collect_files(paths, exclude=((settings.data_dir, "data folder"),))
+    print_skipped(files.skipped)
     with progress(len(files), "Reading returns") as bar:
         summary = run(settings.config_dir, settings.data_dir, period, files, on_file=lambda o: bar.update(1))
     config = summary.config
@@ -139,7 +141,7 @@ def returns_cmd(settings: Settings, period: Period, history: bool, use: str | No
         if reason is None:
             raise UsageError('say why with --reason, e.g. --reason "the resubmission was sent by mistake"')
         done = use_submission(settings.data_dir, period, use, reason, by)
-        name = f"#{done.used.id} ({Path(done.used.file_name).name})"
+        name = f"#{done.used.id} ({terminal_text(Path(done.used.file_name).name)})"
         if not done.changed:
             click.echo(f"Submission {name} is already current; nothing changed.")
         else:

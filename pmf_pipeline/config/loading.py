@@ -10,6 +10,7 @@ for tolerances and dates, ``tables.py`` for the CSV files).
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from pmf_pipeline.config.explain import Problems, explain, nearest
 from pmf_pipeline.config.models import CONFIG_FILES, DEFAULT_PI_TYPES, PI, Config, Framework
 from pmf_pipeline.config.tables import load_history, load_targets
 from pmf_pipeline.errors import ConfigError
+from pmf_pipeline.rules.names import OVERVIEW_TITLE, directorate_title, slug
+from pmf_pipeline.rules.text import safe_name
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # about 10x faster on a large PI library
 
@@ -138,6 +141,7 @@ def _check_framework(fw: Framework, path: Path, problems: Problems) -> None:
             if item.code in seen:
                 problems.add(f"{path}, {kind} {item.code}: code {item.code} is used twice")
             seen.add(item.code)
+    _check_codes(fw, path, problems)
     dirs = {d.code for d in fw.directorates}
     objs = {o.code for o in fw.objectives}
     for c in fw.committees:
@@ -147,6 +151,57 @@ def _check_framework(fw: Framework, path: Path, problems: Problems) -> None:
         for o in c.remit.objectives:
             if o not in objs:
                 problems.add(f"{path}, committee {c.code}, field 'remit.objectives': unknown wellbeing objective '{o}'; {_nearest_known(o, objs)}")
+
+
+# Codes name files and folders (returns, the archive, packs): only characters every file system
+# takes, and never a name Windows keeps for a device.
+_FILE_CODE = re.compile(r"[A-Za-z0-9_]+")
+_OBJECTIVE_CODE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+
+
+def _check_codes(fw: Framework, path: Path, problems: Problems) -> None:
+    """Codes that are unsafe in a file name, or that differ only in capitals (one file on Windows), and
+    packs whose file names would be the same (one would overwrite the other)."""
+    kinds: list[tuple[str, str, list[str]]] = [("directorate", "letters, digits and _", [d.code for d in fw.directorates])]
+    for d in fw.directorates:
+        kinds.append((f"service of {d.code}", "letters, digits and _", [s.code for s in d.services]))
+    kinds.append(("objective", "letters, digits, _, . and -", [o.code for o in fw.objectives]))
+    kinds.append(("committee", "letters, digits and _", [c.code for c in fw.committees]))
+    for kind, allowed, codes in kinds:
+        pattern = _OBJECTIVE_CODE if kind == "objective" else _FILE_CODE
+        seen: dict[str, str] = {}
+        for code in codes:
+            if not pattern.fullmatch(code):
+                bad = next((ch for ch in code if not pattern.fullmatch(ch)), "")
+                what = f"contains {bad!r}" if bad else "is empty"
+                problems.add(f"{path}, {kind} {safe_name(code)!r}: code {safe_name(code)!r} {what}; a code uses only {allowed}")
+            elif code.upper() in _DEVICES:
+                problems.add(f"{path}, {kind} {code}: code {code} is a name Windows keeps for a device, so no file can have it; choose another")
+            other = seen.setdefault(code.casefold(), code)
+            if other != code:
+                problems.add(f"{path}, {kind} {code}: codes {other} and {code} differ only in capitals, so their files would be one on Windows; rename one")
+    _check_pack_names(fw, path, problems)
+
+
+def _check_pack_names(fw: Framework, path: Path, problems: Problems) -> None:
+    """Each pack is written to a file named from its title (``rules.names.slug``); two packs
+    whose titles give the same name would overwrite each other."""
+    titles = [("the corporate overview", OVERVIEW_TITLE)]
+    titles += [(f"committee {c.code}", c.name) for c in fw.committees]
+    titles += [(f"directorate {d.code}", directorate_title(d.name)) for d in fw.directorates]
+    taken: dict[str, str] = {}
+    for who, title in titles:
+        name = slug(title)
+        if not name:
+            problems.add(f"{path}, {who}: the name {title!r} has no letter or digit to name its pack's file; add some")
+        elif name in taken:
+            problems.add(
+                f"{path}, {who}: its pack would be written to the same file as {taken[name]}'s ('PERIOD_{name}.html'), "
+                "so one would overwrite the other; give them names that differ in their letters or digits"
+            )
+        else:
+            taken[name] = who
 
 
 def _nearest_known(code: str, codes: Any) -> str:

@@ -10,7 +10,6 @@ each pack explains the PI types its PIs use.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,7 @@ from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.packs.charts import trend_chart
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.tracker import ReturnState
+from pmf_pipeline.rules.names import OVERVIEW_TITLE, directorate_title, slug
 from pmf_pipeline.rules.status import STATUS_LOOKS, TREND_LOOKS, Look, rating_looks
 from pmf_pipeline.rules.units import NO_FIGURE, figure, time_text
 
@@ -198,10 +198,6 @@ def _a(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def build_pack(
     kind: str,
     title: str,
@@ -282,7 +278,7 @@ def build_packs(
     """
     fw = config.framework
     made: dict[str, Row] = {}
-    packs = [build_pack("overview", "Corporate performance overview", results, config, period, states, received, generated_at, made=made)]
+    packs = [build_pack("overview", OVERVIEW_TITLE, results, config, period, states, received, generated_at, made=made)]
     for c in fw.committees:
         refs = {pi.ref for pi in config.committee_pis(c)}
         mine = [r for r in results if r.pi.ref in refs]
@@ -291,7 +287,7 @@ def build_packs(
     for d in fw.directorates:
         mine = [r for r in results if r.pi.directorate == d.code]
         if mine:
-            packs.append(build_pack("directorate", f"{d.name} directorate", mine, config, period, states, received, generated_at, made=made))
+            packs.append(build_pack("directorate", directorate_title(d.name), mine, config, period, states, received, generated_at, made=made))
     return packs
 
 

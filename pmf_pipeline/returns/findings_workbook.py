@@ -8,6 +8,8 @@ master dataset's record of each return's findings.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,11 +28,23 @@ if TYPE_CHECKING:
 _FILL = {"error": "F4B6B0", "warning": "FFE08A"}
 
 
+NAME_PART = 80  # characters of a return's name kept in its findings workbook's name
+
+
 def report_path(result: ReturnResult, out_dir: Path) -> Path:
-    """Where the findings workbook of a return is written."""
-    who = result.directorate or "unidentified"
-    name = Path(result.file).stem
-    return out_dir / f"{result.period or 'unknown'}_{who}_{name}_findings.xlsx"
+    """Where the findings workbook of a return is written: a name always safe and short enough for any file system, whatever
+    the return's name or metadata held. Its readable parts are cut to letters, digits, '-' and '_'
+    (at most 80 characters of the return's name); a short hash of the whole name keeps two returns
+    whose names read alike apart."""
+    stem = Path(result.file).stem
+    tag = hashlib.sha256(f"{result.file}\0{result.directorate}".encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    who = _part(result.directorate or "unidentified", 20) or "unidentified"
+    period = _part(result.period or "unknown", 20) or "unknown"
+    return out_dir / f"{period}_{who}_{_part(stem, NAME_PART) or 'return'}_{tag}_findings.xlsx"
+
+
+def _part(text: str, most: int) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")[:most].rstrip("-")
 
 
 def write_validation_report(result: ReturnResult, config: Config, out_dir: Path) -> Path:

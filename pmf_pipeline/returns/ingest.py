@@ -21,13 +21,15 @@ import collections
 import datetime as dt
 import os
 import pickle
+import re
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmf_pipeline.config.models import Config
-from pmf_pipeline.errors import DatasetError, UsageError, WorkbookError
+from pmf_pipeline.errors import DatasetError, PmfError, UsageError, WorkbookError
 from pmf_pipeline.master import paths
 from pmf_pipeline.master.earlier import EarlierFigures, earlier_for, freeze_earlier
 from pmf_pipeline.master.lifecycle import Intake
@@ -35,7 +37,8 @@ from pmf_pipeline.master.store import Store, Submission, data_lock
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns import current as currency
 from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
-from pmf_pipeline.returns.isolation import Checks, validate_isolated
+from pmf_pipeline.returns.isolation import Checks, could_not_check, validate_isolated
+from pmf_pipeline.rules.text import safe_name
 from pmf_pipeline.rules.writing import disk_full, is_disk_full
 from pmf_pipeline.workbook.container import MAX_FILE_BYTES
 from pmf_pipeline.workbook.reader import sha256
@@ -78,6 +81,7 @@ class IngestSummary:
     period: Period
     config: Config  # the period's configuration, as used
     outcomes: list[FileOutcome] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, why) of what the inbox held that was not read
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -91,17 +95,76 @@ class IngestSummary:
         return any(o.status == "rejected" or (o.status == "accepted" and o.result.errors) for o in self.outcomes)
 
 
-def collect_files(paths: Sequence[str | Path]) -> list[Path]:
-    """The files named, and the files in the folders named (not their hidden or Excel lock files)."""
-    out: list[Path] = []
+class Collected(list[Path]):
+    """The files to read, in order, and what was passed over: ``skipped`` holds (name, why)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipped: list[tuple[str, str]] = []
+
+
+LINK = "a symbolic link: links in a folder are not followed, so nothing outside it is read. Put the file itself in the folder"
+OWN_FOLDER = "pmf's own {what}: the tool's own files are never read as returns. Keep the inbox apart from it"
+
+
+def collect_files(paths: Sequence[str | Path], exclude: Sequence[tuple[str | Path, str]] = ()) -> Collected:
+    """The files named, and the files in the folders named (not their hidden or Excel lock files).
+
+    Inside a folder, symbolic links (and Windows junctions) are passed over, files and folders
+    alike, so an inbox can never make the tool read a file outside it; so are the folders in
+    ``exclude`` (``(folder, what it is)``: the data folder, the packs folder), so an inbox that
+    holds them never re-reads the tool's own output. What was passed over, and why, is in
+    ``skipped`` for the command to say. A path named on the command line is read as named.
+    """
+    out = Collected()
+    avoid = {_where(f): what for f, what in exclude}
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(SKIP_PREFIXES))
+            if _where(p) in avoid:
+                out.skipped.append((safe_name(p), OWN_FOLDER.format(what=avoid[_where(p)])))
+                continue
+            found: list[Path] = []
+            _walk(p, avoid, found, out.skipped)
+            out += sorted(found)
         elif p.is_file():
             out.append(p)
         else:
-            raise UsageError(f"{p}: no such file or folder")
+            raise UsageError(f"{safe_name(p)}: no such file or folder")
     return out
+
+
+def _where(p: str | Path) -> str:
+    try:
+        return os.path.normcase(os.path.realpath(p))
+    except (OSError, ValueError):
+        return ""
+
+
+def _walk(folder: Path, avoid: dict[str, str], found: list[Path], skipped: list[tuple[str, str]]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as e:
+        skipped.append((safe_name(folder), f"the folder cannot be read ({e.strerror})"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            if entry.is_symlink() or getattr(entry, "is_junction", lambda: False)():
+                skipped.append((safe_name(path), LINK))
+            elif entry.is_dir(follow_symlinks=False):
+                where = _where(path)
+                if where in avoid:
+                    skipped.append((safe_name(path), OWN_FOLDER.format(what=avoid[where])))
+                else:
+                    _walk(path, avoid, found, skipped)
+            elif entry.name.startswith(SKIP_PREFIXES):
+                continue
+            elif entry.is_file(follow_symlinks=False):
+                found.append(path)
+            else:
+                skipped.append((safe_name(path), "not an ordinary file (a device, pipe or socket)"))
+        except OSError as e:
+            skipped.append((safe_name(path), f"it cannot be read ({e.strerror})"))
 
 
 def _read_bytes(path: Path) -> bytes | WorkbookError:
@@ -134,7 +197,8 @@ def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes
     """Write the original once, flushed to disk, read-only; never overwrite an existing copy."""
     folder = paths.archive_folder(data_dir, period, directorate)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{digest}{suffix.lower() if suffix else '.bin'}"
+    kept_suffix = suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix) else ".bin"  # any name's suffix fits, safely
+    target = folder / f"{digest}{kept_suffix}"
     if target.exists():
         return target
     tmp = target.with_name(target.name + ".part")
@@ -174,7 +238,7 @@ def ingest(
     with data_lock(data_dir):
         intake = Intake(config_dir, data_dir, period)  # the period's configuration, frozen or as it stands
         config = intake.config
-        summary = IngestSummary(period, config)
+        summary = IngestSummary(period, config, skipped=list(getattr(paths, "skipped", ())))
         store = Store(data_dir)
         try:
             intake.refuse_if_closed(store, paths)
@@ -186,14 +250,15 @@ def ingest(
             def tasks() -> Iterator[tuple[bytes | None, str]]:
                 for path in paths:
                     blob = _read_bytes(path)
+                    name = safe_name(path)
                     if isinstance(blob, WorkbookError):
-                        outcome = FileOutcome(ReturnResult(str(path), "", findings=[Finding("unreadable", ERROR, str(blob), str(path))]), "rejected")
+                        outcome = FileOutcome(ReturnResult(name, "", findings=[Finding("unreadable", ERROR, str(blob), name)]), "rejected")
                         done(outcome)
                     elif (seen := store.find_submission(str(period), sha256(blob))) is not None:
                         done(_duplicate(store, seen, path, len(blob)))
                     else:
                         queued.append((path, blob, _modified(path)))
-                        yield blob, str(path)
+                        yield blob, name
 
             def done(outcome: FileOutcome) -> None:
                 summary.outcomes.append(outcome)
@@ -209,14 +274,18 @@ def ingest(
                     earlier_kept = True
                 kept = _archive(data_dir, period, path, blob, result)
                 if result.outcome == "accepted":
-                    held = _Held.of(path, result, kept, currency.saved_order(result, modified, position))
+                    try:
+                        held = _Held.of(path, result, kept, currency.saved_order(result, modified, position))
+                    except Exception as e:  # noqa: BLE001 - this file is rejected, saying why; the others go on
+                        done(FileOutcome(could_not_check(str(path), blob, e), "rejected", str(kept)))
+                        continue
                     waiting.setdefault((result.directorate, result.service), []).append(held)
                 else:
-                    done(_consolidate(store, data_dir, period, path, result, kept))
+                    done(_consolidate_one(store, data_dir, period, path, result, kept))
             for group in waiting.values():
                 for held in sorted(group, key=lambda h: h.order):
-                    done(_consolidate(store, data_dir, period, held.path, held.result, held.kept))
-            order = {str(p): i for i, p in enumerate(paths)}
+                    done(_consolidate_one(store, data_dir, period, held.path, held.result, held.kept))
+            order = {safe_name(p): i for i, p in enumerate(paths)}
             summary.outcomes.sort(key=lambda o: order.get(o.result.file, 0))  # as given, whatever finished first
         finally:
             store.close()
@@ -231,10 +300,10 @@ def _modified(path: Path) -> float:
 
 
 def _duplicate(store: Store, seen: Submission, path: Path, size: int) -> FileOutcome:
-    result = ReturnResult(str(path), seen.sha256, size, outcome=seen.outcome, period=seen.period, directorate=seen.directorate, service=seen.service)
+    result = ReturnResult(safe_name(path), seen.sha256, size, outcome=seen.outcome, period=seen.period, directorate=seen.directorate, service=seen.service)
     when = seen.received_at[:16].replace("T", " ")
     message = f"already received on {when} (as {Path(seen.file_name).name}); nothing changed." + currency.duplicate_note(store, seen)
-    result.findings.append(Finding("duplicate", "warning", message, str(path)))
+    result.findings.append(Finding("duplicate", "warning", message, result.file))
     return FileOutcome(result, "duplicate", seen.archive_path, current=seen.current, submission_id=seen.id)
 
 
@@ -246,9 +315,22 @@ def _archive(data_dir: Path, period: Period, path: Path, blob: bytes, result: Re
         if is_disk_full(e):
             raise disk_full(paths.archive_root(data_dir)) from None
         raise DatasetError(
-            f"the archive copy of {path} could not be written ({e.strerror}); nothing was consolidated. "
+            f"the archive copy of {safe_name(path)} could not be written ({e.strerror}); nothing was consolidated. "
             "Check the data folder is writable and has free space, then run again."
         ) from None
+
+
+def _consolidate_one(store: Store, data_dir: Path, period: Period, path: Path, result: ReturnResult, kept: Path) -> FileOutcome:
+    """Consolidate one file; whatever goes wrong in recording it (not the data folder itself) rejects that file alone,
+    saying so: its archive copy is kept and the transaction left nothing behind, so the next run tries it again."""
+    try:
+        return _consolidate(store, data_dir, period, path, result, kept)
+    except (PmfError, OSError, sqlite3.OperationalError):
+        raise  # the data folder itself (full, read-only, locked): every file would fail alike
+    except Exception as e:  # noqa: BLE001 - this file is rejected, saying why; the others go on
+        failed = could_not_check(result.file, None, e)
+        failed.sha256, failed.size = result.sha256, result.size
+        return FileOutcome(failed, "rejected", str(kept))
 
 
 def _consolidate(store: Store, data_dir: Path, period: Period, path: Path, result: ReturnResult, kept: Path) -> FileOutcome:

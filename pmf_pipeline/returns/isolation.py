@@ -23,6 +23,7 @@ from pmf_pipeline.errors import WorkbookError
 from pmf_pipeline.master.earlier import EarlierFigures
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
+from pmf_pipeline.rules.text import safe_name
 from pmf_pipeline.workbook.container import MAX_FILE_BYTES
 from pmf_pipeline.workbook.reader import RawReturn, read_return
 
@@ -85,7 +86,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init_worker(checks: Checks | None) -> None:
+def _init_worker(checks: Checks | None, memory_limit: int = MEMORY_LIMIT) -> None:
     import faulthandler
 
     global _CHECKS
@@ -96,7 +97,7 @@ def _init_worker(checks: Checks | None) -> None:
     if resource is None:  # pragma: no cover - Windows: the time limit still applies
         return
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     except (ValueError, OSError, AttributeError):  # pragma: no cover - a platform without RLIMIT_AS
         pass
 
@@ -113,8 +114,29 @@ def _read(data: bytes, file: str) -> RawReturn | WorkbookError:
         )
 
 
+def could_not_check(file: str, data: bytes | None, error: BaseException) -> ReturnResult:
+    """A file that made the checks themselves fail: rejected, said so, never taken silently."""
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest() if data is not None else ""
+    shown = safe_name(file)
+    return ReturnResult(file=shown, sha256=digest, size=len(data or b""), findings=[Finding("unreadable", ERROR, str(_unexpected(error)), shown)])
+
+
 def _validate(data: bytes | None, file: str) -> ReturnResult:
-    """Read (from the bytes, or the file when none are given) and validate, in a worker."""
+    """Read (from the bytes, or the file when none are given) and validate, in a worker.
+
+    The result names the file by its ``safe_name``; whatever goes wrong with one file (even a bug
+    the file brings out in the checks) is that file's rejection, never the run's end.
+    """
+    shown = safe_name(file)
+    try:
+        return _validate_one(data, file, shown)
+    except (Exception, MemoryError) as e:  # noqa: BLE001 - the file is rejected, saying why; the others go on
+        return could_not_check(shown, data, e)
+
+
+def _validate_one(data: bytes | None, file: str, shown: str) -> ReturnResult:
     from pmf_pipeline.returns.validate import validate_raw
 
     assert _CHECKS is not None
@@ -123,8 +145,8 @@ def _validate(data: bytes | None, file: str) -> ReturnResult:
             with open(file, "rb") as f:
                 data = f.read(MAX_FILE_BYTES + 1)  # past the cap is enough to say it is too big
         except OSError as e:
-            return ReturnResult(file=file, sha256="", findings=[Finding("unreadable", ERROR, f"the file cannot be opened ({e.strerror})", file)])
-    return validate_raw(_read(data, file), data, file, _CHECKS.config, _CHECKS.period, _earlier_of)
+            return ReturnResult(file=shown, sha256="", findings=[Finding("unreadable", ERROR, f"the file cannot be opened ({e.strerror})", shown)])
+    return validate_raw(_read(data, shown), data, shown, _CHECKS.config, _CHECKS.period, _earlier_of)
 
 
 def _failure(why: str) -> WorkbookError:
@@ -140,16 +162,17 @@ def run_isolated(
     checks: Checks | None = None,
     workers: int | None = None,
     time_limit: float = TIME_LIMIT,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> Iterator[Any]:
     """Run ``fn(data, name)`` for each task in limited workers; yield results in order.
 
-    A task whose worker crashes or overruns ``time_limit`` yields ``on_failure(data, name, error)``.
+    A task whose worker crashes, overruns ``time_limit`` or raises yields ``on_failure(data, name, error)``.
     """
     pending = iter(tasks)
     workers = max(1, workers or os.cpu_count() or 1)
     retry: collections.deque[tuple[bytes | None, str]] = collections.deque()
     while True:
-        with cf.ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(checks,)) as ex:
+        with cf.ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(checks, memory_limit)) as ex:
             flight: collections.deque[tuple[tuple[bytes | None, str], cf.Future[Any]]] = collections.deque()
             broken = False
 
@@ -167,18 +190,23 @@ def run_isolated(
                     result = fut.result(timeout=time_limit)
                 except cf.TimeoutError:
                     flight.popleft()
+                    _kill(ex)  # before yielding: a caller that stops reading here must not wait for the runaway
                     yield on_failure(*task, _failure(f"took longer than {time_limit:.0f} seconds"))
-                    _kill(ex)
                     broken = True
                     break
                 except BrokenProcessPool:
                     # A worker died (a crash in the parser, or the memory limit). Each file that was in
                     # flight is tried again alone, so only the one that kills its reader is rejected.
                     for t, _ in flight:
-                        yield _alone(t, fn, on_failure, checks, time_limit)
+                        yield _alone(t, fn, on_failure, checks, time_limit, memory_limit)
                     flight.clear()
                     broken = True
                     break
+                except Exception as e:  # noqa: BLE001 - raised by fn or by passing its result back: that file's failure
+                    flight.popleft()
+                    yield on_failure(*task, _unexpected(e))
+                    fill(flight, ex)
+                    continue
                 flight.popleft()
                 yield result
                 fill(flight, ex)
@@ -189,9 +217,14 @@ def run_isolated(
 
 
 def _alone(
-    task: tuple[bytes | None, str], fn: Callable[[bytes | None, str], Any], on_failure: Callable[..., Any], checks: Checks | None, time_limit: float
+    task: tuple[bytes | None, str],
+    fn: Callable[[bytes | None, str], Any],
+    on_failure: Callable[..., Any],
+    checks: Checks | None,
+    time_limit: float,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> Any:
-    with cf.ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(checks,)) as ex:
+    with cf.ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(checks, memory_limit)) as ex:
         fut = ex.submit(fn, *task)
         try:
             return fut.result(timeout=time_limit)
@@ -200,6 +233,13 @@ def _alone(
             return on_failure(*task, _failure(f"took longer than {time_limit:.0f} seconds"))
         except BrokenProcessPool:
             return on_failure(*task, _failure("made the reader fail (it ran out of memory or crashed)"))
+        except Exception as e:  # noqa: BLE001 - as in run_isolated
+            return on_failure(*task, _unexpected(e))
+
+
+def _unexpected(e: BaseException) -> WorkbookError:
+    why = safe_name(f"{type(e).__name__}: {e}")[:200]
+    return WorkbookError(f"the file could not be checked ({why}); it was not used. Please send it again, or report it.")
 
 
 def _kill(ex: cf.ProcessPoolExecutor) -> None:
@@ -213,14 +253,20 @@ def read_isolated(items: Iterable[tuple[bytes, str]], workers: int | None = None
 
 
 def validate_isolated(
-    tasks: Iterable[tuple[bytes | None, str]], checks: Checks, workers: int | None = None, time_limit: float = TIME_LIMIT
+    tasks: Iterable[tuple[bytes | None, str]],
+    checks: Checks,
+    workers: int | None = None,
+    time_limit: float = TIME_LIMIT,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> Iterator[ReturnResult]:
-    """Read and validate each (bytes or None, name) in limited workers; results in order."""
+    """Read and validate each (bytes or None, name) in limited workers; results in order, each naming
+    its file by ``safe_name``. Whatever happens to one file is that file's rejected result."""
 
     def failed(data: bytes | None, file: str, error: WorkbookError) -> ReturnResult:
         import hashlib
 
+        shown = safe_name(file)
         digest = hashlib.sha256(data).hexdigest() if data is not None else ""
-        return ReturnResult(file=file, sha256=digest, size=len(data or b""), findings=[Finding("unreadable", ERROR, str(error), file)])
+        return ReturnResult(file=shown, sha256=digest, size=len(data or b""), findings=[Finding("unreadable", ERROR, str(error), shown)])
 
-    return run_isolated(tasks, _validate, failed, checks=checks, workers=workers, time_limit=time_limit)
+    return run_isolated(tasks, _validate, failed, checks=checks, workers=workers, time_limit=time_limit, memory_limit=memory_limit)

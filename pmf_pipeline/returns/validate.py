@@ -19,9 +19,9 @@ from pmf_pipeline.errors import WorkbookError
 from pmf_pipeline.master.earlier import EarlierFigures, from_history
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import CHASE_ONLY, ERROR, WARNING, Finding, ReturnResult, ValueRecord
-from pmf_pipeline.rules.numbers import Parsed, clean_text, parse_number
+from pmf_pipeline.rules.numbers import LARGEST, Parsed, clean_text, parse_number
 from pmf_pipeline.rules.status import DECLINED_SIG, OFF, as_reported, rate, trend
-from pmf_pipeline.rules.text import MAX_TEXT, bounded
+from pmf_pipeline.rules.text import MAX_TEXT, bounded, safe_name
 from pmf_pipeline.workbook import layout
 from pmf_pipeline.workbook.reader import RawReturn, RawRow, read_return, sha256
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec, canonical
@@ -67,7 +67,8 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
 
     ``earlier`` gives the earlier figures of the return's period (default: the configuration's history).
     """
-    meta = raw.metadata
+    # hidden metadata is outside text like any other: every value is taken as text, whatever a hostile file made it
+    meta = {k: v if isinstance(v, str) else "" if v is None else str(v) for k, v in raw.metadata.items()}
     result.saved_at, result.generated_at = raw.saved_at, meta.get("generated_at")
     result.template_version = meta.get("template_version")
     if not meta.get("tool", "").startswith("pmf-pipeline"):
@@ -75,13 +76,13 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
         return None
     try:
         version = int(float(meta.get("template_version", "")))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or '1e999'/'inf'
         version = -1
     if version > TEMPLATE_VERSION or version < 1:
         _reject(
             result,
             "unknown_template",
-            f"the return's template (version {meta.get('template_version')}) is not one this tool knows; "
+            f"the return's template (version {safe_name(meta.get('template_version', ''))[:40]}) is not one this tool knows; "
             "please send the return workbook issued for this period.",
         )
         return None
@@ -114,7 +115,7 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
         return None
     spec = build_spec(config, file_period, directorate, result.service, earlier(file_period) if earlier else None)
     if meta.get("fingerprint") != spec.fingerprint:
-        sent = {ref for ref, _ in json.loads(meta.get("rows") or "[]")} if meta.get("rows", "").startswith("[") else set()
+        sent = _sent_refs(meta.get("rows", ""))
         if sent == {r.pi.ref for r in spec.rows}:
             why = "its targets or definitions differ from those now in force for this period"
         else:
@@ -122,11 +123,20 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
         _reject(
             result,
             "outdated_template",
-            f"this return was generated on {meta.get('generated_at', '?')[:10]} from a different version of the PI "
+            f"this return was generated on {safe_name(meta.get('generated_at', '?')[:10])} from a different version of the PI "
             f"library or targets: {why}. Please copy the figures into the workbook issued for {file_period.short_label}.",
         )
         return None
     return spec
+
+
+def _sent_refs(rows: str) -> set[str]:
+    """The PI references a return's metadata says it was sent with; empty when that cannot be read
+    (not JSON, the wrong shape, nested too deep), which only changes the wording of the rejection."""
+    try:
+        return {str(ref) for ref, _ in json.loads(rows)} if rows.startswith("[") else set()
+    except (ValueError, TypeError, RecursionError):
+        return set()
 
 
 EXPECTED_SHEETS = (layout.INSTRUCTIONS_SHEET, layout.RETURN_SHEET, layout.META_SHEET)
@@ -426,6 +436,13 @@ def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, war
         )
         return None, actual, n.value, d.value
     computed = n.value / d.value * pi.calculation.multiplier
+    if abs(computed) >= LARGEST:  # a plausible numerator over a tiny denominator
+        err(
+            "not_a_number",
+            "denominator",
+            f"the numerator and denominator of {pi.ref} work out to {computed:.3g}, which is not a plausible figure; check both.",
+        )
+        return None, actual, n.value, d.value
     if actual.value is not None and as_reported(actual.value, pi.decimals) != as_reported(computed, pi.decimals):
         err(
             "actual_disagrees",

@@ -32,6 +32,40 @@ class Parsed:
     missing: bool = False
 
 
+# No figure in a council's return comes near these; past them a figure is a slip or an attack
+# ('1e30', a pasted 29-digit reference, '1e999999999'), and refusing it here keeps every later
+# sum, ratio and rounding of figures exact and safe (the decimal context holds 28 digits).
+LARGEST = Decimal("1e15")  # figures are below a thousand million million
+MOST_DIGITS = 20  # significant digits (a spreadsheet's own numbers have at most 17)
+SMALLEST_PLACE = -20  # no digit below the 20th decimal place
+
+
+def implausible(value: Decimal, typed: str, text: bool = True) -> str | None:
+    """Why ``value`` cannot be a figure in a return (None: it can).
+
+    A spreadsheet's own number (``text=False``) is bounded by its format already, so only its size is
+    checked; a number typed as text is also held to 20 significant digits and 20 decimal places.
+    """
+    shown = typed if len(typed) <= 40 else typed[:37] + "..."
+    if not value.is_finite():
+        return "the cell does not hold a finite number"
+    if value == 0:
+        return None
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    while len(digits) > 1 and digits[-1] == 0:  # trailing zeros say nothing about precision here
+        digits, exponent = digits[:-1], exponent + 1
+    if value.adjusted() >= LARGEST.adjusted():
+        return f"'{shown}' is not a plausible figure: figures in a return are below 1,000,000,000,000,000"
+    if not text:
+        return None
+    if len(digits) > MOST_DIGITS:
+        return f"'{shown}' is not a plausible figure: it has more digits than any figure is measured to"
+    if exponent < SMALLEST_PLACE:
+        return f"'{shown}' is not a plausible figure: it has more decimal places than any figure is measured to"
+    return None
+
+
 def typed_text(raw: object) -> str:
     if raw is None:
         return ""
@@ -52,7 +86,9 @@ def parse_number(raw: object, percentage: bool = False) -> Parsed:
             return Parsed(None, typed, problem="the cell does not hold a finite number")
         if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
             return Parsed(Decimal(int(raw)), typed)
-        return Parsed(Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw), typed)
+        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        problem = implausible(number, typed, text=False)
+        return Parsed(None, typed, problem=problem) if problem else Parsed(number, typed)
     if isinstance(raw, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         return Parsed(None, typed, problem=f"'{typed}' is a date or time, not a number (the cell may be formatted as a date)")
     text = unicodedata.normalize("NFKC", str(raw)).translate(_INVISIBLE)
@@ -90,6 +126,8 @@ def parse_number(raw: object, percentage: bool = False) -> Parsed:
         value = Decimal(s)
     except InvalidOperation:
         return Parsed(None, typed, problem=f"'{stripped}' is not a number")
+    if implausible(value, stripped):
+        return Parsed(None, typed, problem=implausible(value, stripped))
     if negative:
         value = -value
     if not notes:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from os import PathLike
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -101,3 +102,26 @@ def csv_safe(value: object, number: bool = False) -> object:
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def safe_name(name: str | bytes | PathLike[str] | PathLike[bytes]) -> str:
+    """A file name as text that can be recorded anywhere (SQLite, JSON, a workbook, a log).
+
+    A name on disk may be any bytes; Python hands the bytes that are not UTF-8 over as lone
+    surrogates, which no UTF-8 output can take (recording such a name crashed ingest, every run).
+    Each becomes ``\\xNN``, the byte itself (another lone surrogate, as Windows allows, ``\\uNNNN``);
+    everything else is kept as typed, as all typed text is, for every output to clean as it goes
+    out (``display_text``, ``terminal_text``). Idempotent.
+    """
+    from os import fsdecode
+
+    text = fsdecode(name)  # bytes: as the file system decodes them, undecodable bytes kept as surrogates
+    return _SURROGATE.sub(_escaped, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    o = ord(m.group())
+    return f"\\x{o - 0xDC00:02x}" if 0xDC80 <= o <= 0xDCFF else f"\\u{o:04x}"  # 0xDC80-0xDCFF: os.fsdecode's stand-in for a byte
