@@ -88,7 +88,7 @@ def run_quarter(
     written = write_findings_workbooks(summary.outcomes, summary.config, folder)
     written += complete_findings_workbooks(summary.config, data_dir, str(period), folder)  # those a stopped run did not write
     with data_lock(data_dir):
-        config = config_for_period(config_dir, data_dir, period)
+        config = summary.config  # the period's configuration as ingest used it (frozen, or as it stands): loaded once
         store = Store(data_dir)
         try:
             results = period_results(config, store, period)

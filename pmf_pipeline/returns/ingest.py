@@ -39,7 +39,7 @@ from pmf_pipeline.returns import current as currency
 from pmf_pipeline.returns.findings import ERROR, Finding, ReturnResult
 from pmf_pipeline.returns.isolation import Checks, could_not_check, validate_isolated
 from pmf_pipeline.rules.text import safe_name
-from pmf_pipeline.rules.writing import disk_full, is_disk_full
+from pmf_pipeline.rules.writing import disk_full, fsync_folder, is_disk_full
 from pmf_pipeline.workbook.container import MAX_FILE_BYTES
 from pmf_pipeline.workbook.reader import sha256
 
@@ -215,19 +215,8 @@ def archive(data_dir: Path, period: Period, directorate: str | None, data: bytes
         except OSError:  # pragma: no cover - the next run overwrites it
             pass
         raise
-    _sync_folder(folder)
+    fsync_folder(folder)
     return target
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the folder's entry for the new file to disk (POSIX; Windows cannot open a folder as a file, nor needs to)."""
-    if os.name != "posix":
-        return
-    dfd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
 
 
 def ingest(

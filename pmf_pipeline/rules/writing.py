@@ -36,7 +36,8 @@ def disk_full(where: str | Path) -> DiskFullError:
     return DiskFullError(f"no space left on the disk holding {where}; free some space and run the command again (nothing half-written was kept)")
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a file just created or renamed in it) to disk."""
     if os.name != "posix":  # pragma: no cover - Windows cannot open a folder; NTFS journals the rename
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -60,7 +61,7 @@ def replacing(target: str | Path) -> Iterator[Path]:
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, target)
-        _fsync_folder(folder)
+        fsync_folder(folder)
     except BaseException as e:
         try:
             tmp.unlink(missing_ok=True)
