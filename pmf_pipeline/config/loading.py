@@ -18,7 +18,9 @@ import yaml
 from pydantic import ValidationError
 
 from pmf_pipeline.config.explain import Problems, explain, nearest
-from pmf_pipeline.config.models import CONFIG_FILES, DEFAULT_PI_TYPES, PI, Config, Framework
+from pmf_pipeline.config.models import ALL_CONFIG_FILES, CONFIG_FILES, DEFAULT_PI_TYPES, PI, Config, Framework
+from pmf_pipeline.config.plan import DEFAULT_ACTION_KINDS
+from pmf_pipeline.config.plan_files import load_action_history, load_actions
 from pmf_pipeline.config.tables import load_history, load_targets
 from pmf_pipeline.errors import ConfigError
 from pmf_pipeline.rules.names import OVERVIEW_TITLE, directorate_title, slug
@@ -54,10 +56,12 @@ def load_config(folder: str | Path) -> Config:
     pis, skip = _load_pis(folder / "pis.yaml", known, problems)
     targets = load_targets(folder / "targets.csv", pis, skip, problems)
     history = load_history(folder / "history.csv", pis, skip, problems)
+    actions = load_actions(folder / "actions.yaml", known, known.action_kinds, _read_yaml, problems)
+    action_history = load_action_history(folder / "action_history.csv", actions, problems)
     if problems or framework is None:
         raise problems.error()
-    hashes = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in CONFIG_FILES}
-    return Config(framework=framework, pis=pis, targets=targets, history=history, hashes=hashes)
+    hashes = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in ALL_CONFIG_FILES if (folder / name).exists()}
+    return Config(framework=framework, pis=pis, targets=targets, history=history, hashes=hashes, actions=actions, action_history=action_history)
 
 
 class _Known:
@@ -71,6 +75,8 @@ class _Known:
         self.committees = self._codes(raw.get("committees"), None)
         types = raw.get("pi_types")
         self.pi_types = [t.code for t in DEFAULT_PI_TYPES] if types is None else list(self._codes(types, None) or {}) or None
+        kinds = raw.get("action_kinds")
+        self.action_kinds = [k.code for k in DEFAULT_ACTION_KINDS] if kinds is None else list(self._codes(kinds, None) or {}) or None
 
     @staticmethod
     def _codes(entries: Any, child: str | None) -> dict[str, set[str] | None] | None:

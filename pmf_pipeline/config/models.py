@@ -10,6 +10,8 @@ Files:
 - ``pis.yaml``: the PI definition library.
 - ``targets.csv``: one row per PI and financial year (annual target, quarterly profile, rationale).
 - ``history.csv``: actuals of earlier quarters (``period`` like 2025-26-Q2; annual PIs use their due quarter).
+- ``actions.yaml`` and ``action_history.csv`` (optional): the actions library and earlier updates
+  (``plan.py``); a council without them reports PIs only.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from pmf_pipeline.config.plan import DEFAULT_ACTION_KINDS, Action, ActionHistory, ActionKind, ActionScheme
 from pmf_pipeline.config.spellings import fraction, uk_date
 from pmf_pipeline.errors import UsageError
 from pmf_pipeline.periods import FinancialYear, Period
 
 CONFIG_FILES = ("framework.yaml", "pis.yaml", "targets.csv", "history.csv")
+OPTIONAL_FILES = ("actions.yaml", "action_history.csv")  # a council that tracks no actions has neither
+ALL_CONFIG_FILES = CONFIG_FILES + OPTIONAL_FILES
 
 # Written as spreadsheet users write them (see spellings.py): 10%, 10 % or 0.10; 24/07/2026 or 2026-07-24.
 Fraction = Annotated[Decimal, BeforeValidator(fraction)]
@@ -186,6 +191,10 @@ class Framework(_Model):
     overview_detail_limit: int = Field(default=300, ge=0)
     terms: Terms = Terms()
     pi_types: tuple[PIType, ...] = Field(default=DEFAULT_PI_TYPES, min_length=1)
+    # How actions are rated (``rules.actions``): expected_progress (computed, as Camms), brayg (Bridgend's
+    # self-assessed Blue/Green/Yellow/Amber/Red) or rag (self-assessed Green/Amber/Red).
+    action_scheme: ActionScheme = ActionScheme.expected_progress
+    action_kinds: tuple[ActionKind, ...] = Field(default=DEFAULT_ACTION_KINDS, min_length=1)
     # Times in packs are shown in this IANA time zone ("Data as at 24 July 2026 10:00 BST"); stored times stay UTC.
     timezone: str = "Europe/London"
 
@@ -228,6 +237,12 @@ class Framework(_Model):
         for d in self.directorates:
             if d.code == code:
                 return d
+        raise KeyError(code)
+
+    def action_kind(self, code: str) -> ActionKind:
+        for k in self.action_kinds:
+            if k.code == code:
+                return k
         raise KeyError(code)
 
     def pi_type(self, code: str) -> PIType:
@@ -345,6 +360,8 @@ class Config(_Model):
     targets: dict[tuple[str, FinancialYear], Target]
     history: dict[tuple[str, Period], HistoryValue]
     hashes: dict[str, str] = {}
+    actions: dict[str, Action] = {}
+    action_history: dict[tuple[str, Period], ActionHistory] = {}
     _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)  # derived views (return specs), computed once per configuration
 
     def cached(self, key: Any, make: Any) -> Any:
@@ -356,6 +373,18 @@ class Config(_Model):
     def pis_for(self, directorate: str, period: Period, service: str | None = None) -> list[PI]:
         """The PIs a directorate's return asks for in this period, in library order."""
         return [pi for pi in self.pis.values() if pi.directorate == directorate and pi.due_in(period) and (service is None or pi.service == service)]
+
+    def actions_for(self, directorate: str, period: Period, service: str | None = None) -> list[Action]:
+        """The actions a directorate's (or service's) return asks an update of in this period, in library order."""
+        return [a for a in self.actions.values() if a.directorate == directorate and a.due_update(period) and (service is None or a.service == service)]
+
+    def committee_actions(self, committee: Committee) -> list[Action]:
+        r = committee.remit
+        return [
+            a
+            for a in self.actions.values()
+            if committee.code in a.committees or a.directorate in r.directorates or (a.objective is not None and a.objective in r.objectives)
+        ]
 
     def target_for(self, pi: PI, period: Period) -> Decimal | None:
         """This quarter's target: the profiled target if there is one, else the cumulative share or the annual."""

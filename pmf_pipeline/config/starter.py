@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from pmf_pipeline.config.models import CONFIG_FILES
+from pmf_pipeline.config.models import ALL_CONFIG_FILES
 from pmf_pipeline.errors import UsageError
 from pmf_pipeline.periods import FIRST_MONTH, FinancialYear, Period
 
@@ -59,7 +59,8 @@ def start_council(folder: str | Path, sample: bool = False, today: dt.date | Non
         )
     period = current_period(today or dt.date.today())
     source = resources.files("pmf_pipeline.config") / "councils" / ("sample" if sample else "starter")
-    names = CONFIG_FILES if sample else (*CONFIG_FILES, NOTE)
+    present = tuple(n for n in ALL_CONFIG_FILES if (source / n).is_file())  # actions.yaml and its history are optional
+    names = present if sample else (*present, NOTE)
     try:
         config_dir.mkdir(parents=True, exist_ok=True)
         written = []

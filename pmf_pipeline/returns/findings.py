@@ -40,13 +40,25 @@ RULES = {
     "updater_missing": "Each figure records who updated it",
     "verifier_missing": "Each figure records who verified it",
     "text_too_long": "Free text is kept under 4,000 characters (the workbook's own limit); the archive keeps all of it",
+    # Actions (the Actions sheet); altered rows, columns and pre-filled cells there have the codes above.
+    "action_update_missing": "Every action due an update has a status",
+    "action_status_unknown": "An action's status is one of the list",
+    "action_rating_unknown": "An action's rating is one on the council's scale",
+    "action_percent_invalid": "% complete is a number from 0 to 100",
+    "action_date_invalid": "Revised due and completion dates are dates",
+    "action_completed_incomplete": "A completed action is 100% complete and has a completion date",
+    "action_completion_future": "A completion date cannot be after the return was saved",
+    "action_percent_fell": "% complete should not fall from last quarter",
+    "action_overdue": "An action past its due date and not complete is reported as overdue",
+    "action_rating_inconsistent": "A self-assessed rating should agree with progress against the expected % complete",
+    "action_commentary_required": "Actions rated amber or red, and overdue actions, need commentary",
 }
 
 
 # Errors the coordinator chases the service for, which say nothing against the figure itself: a figure
 # whose only errors are these is rated and shown (its exception listed with "commentary awaited"),
 # never held back, so a missing comment can never hide an off-target PI from a committee.
-CHASE_ONLY = frozenset({"comment_required", "evidence_missing"})
+CHASE_ONLY = frozenset({"comment_required", "evidence_missing", "action_commentary_required"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,7 @@ class Finding:
     file: str = ""
     sheet: str | None = None
     cell: str | None = None
-    pi_ref: str | None = None
+    pi_ref: str | None = None  # the PI's reference, or on the Actions sheet the action's
 
     @property
     def rule(self) -> str:
@@ -94,6 +106,30 @@ class ValueRecord:
     has_error: bool = False
 
 
+@dataclass(frozen=True)
+class ActionRecord:
+    """One action's update as consolidated: what the updater said, and where (``sheet``/``cell``: its Status cell).
+
+    ``status`` is an ``ActionStatus`` value ('in progress') or None for no update; ``rating`` the
+    self-assessed rating's code ('' for none); dates are ISO dates. ``carried`` marks an action last
+    reported completed or cancelled whose row was left blank: its last update stands.
+    """
+
+    action_ref: str
+    status: str | None
+    percent_complete: Decimal | None = None
+    rating: str = ""
+    revised_due: str | None = None
+    completed_on: str | None = None
+    commentary: str = ""
+    updated_by: str = ""
+    sheet: str = ""
+    cell: str = ""
+    typed: str = ""  # the % complete as typed, where it was read from a percent cell or text
+    has_error: bool = False
+    carried: bool = False
+
+
 @dataclass
 class ReturnResult:
     """The outcome of reading and validating one file."""
@@ -110,6 +146,7 @@ class ReturnResult:
     saved_at: str | None = None
     findings: list[Finding] = field(default_factory=list)
     values: list[ValueRecord] = field(default_factory=list)
+    actions: list[ActionRecord] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
