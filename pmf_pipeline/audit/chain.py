@@ -106,6 +106,10 @@ def _name(table: str, rowid: int, row: Row, subs: dict[int, Row]) -> str:
         if row.get("submission_id") is None:
             return f"figure {row.get('pi_ref')} for {row.get('period')} from history (pi_values row {rowid})"
         return f"figure {row.get('pi_ref')} (pi_values row {rowid}) of {_submission(row.get('submission_id'), subs)}"
+    if table == "action_updates":
+        if row.get("submission_id") is None:
+            return f"action {row.get('action_ref')}'s update for {row.get('period')} from history (action_updates row {rowid})"
+        return f"action {row.get('action_ref')}'s update (action_updates row {rowid}) of {_submission(row.get('submission_id'), subs)}"
     if table == "submission_events":
         return f"submission_events row {rowid} (submission {row.get('submission_id')} made current by hand)"
     return f"period_events row {rowid} ({row.get('event')})"
@@ -128,7 +132,7 @@ def _rows(store: Store, period: str, state: dict[Key, tuple[Entry, Row]]) -> lis
             want[table][rowid] = row
     now = {"submissions": store.rows_now("submissions", period, want["submissions"])}
     sids = set(want["submissions"]) | set(now["submissions"])
-    for table in ("findings", "pi_values", "submission_events", "period_events"):
+    for table in ("findings", "pi_values", "action_updates", "submission_events", "period_events"):
         now[table] = store.rows_now(table, period, want[table], sids)
     subs = {**now["submissions"], **want["submissions"]}  # as recorded where recorded
     out: list[Found] = []
@@ -136,8 +140,9 @@ def _rows(store: Store, period: str, state: dict[Key, tuple[Entry, Row]]) -> lis
     gone_subs = set(gone.get("submissions", []))
     for sid in sorted(gone_subs):
         figures = sum(1 for r in gone.get("pi_values", []) if want["pi_values"][r].get("submission_id") == sid)
+        updates = sum(1 for r in gone.get("action_updates", []) if want["action_updates"][r].get("submission_id") == sid)
         findings = sum(1 for r in gone.get("findings", []) if want["findings"][r].get("submission_id") == sid)
-        theirs = " and ".join(f"{n} {w}{'s' * (n != 1)}" for n, w in ((figures, "figure"), (findings, "finding")) if n)
+        theirs = " and ".join(f"{n} {w}{'s' * (n != 1)}" for n, w in ((figures, "figure"), (updates, "action update"), (findings, "finding")) if n)
         out.append(
             ("record_deleted", _name("submissions", sid, want["submissions"][sid], subs), f"it and its {theirs} were deleted" if theirs else "it was deleted")
         )
@@ -151,6 +156,8 @@ def _rows(store: Store, period: str, state: dict[Key, tuple[Entry, Row]]) -> lis
                 lost_findings[row.get("submission_id")].append(rowid)
             elif table == "pi_values":
                 out.append(("record_deleted", _name(table, rowid, row, subs), f"deleted from the master dataset (it was {_value(row.get('actual'))})"))
+            elif table == "action_updates":
+                out.append(("record_deleted", _name(table, rowid, row, subs), f"deleted from the master dataset (it was {_value(row.get('status'))})"))
             elif table != "submissions":
                 out.append(("record_deleted", _name(table, rowid, row, subs), "deleted from the master dataset"))
     for sid, rowids in lost_findings.items():

@@ -2,19 +2,28 @@
 
 What the packs, the export and the audit show of actions. The update is the action's current one in
 the period (from the current accepted return, with the same supersession as figures); an action with
-none keeps its last update of earlier in the year if that closed it (completed or cancelled), and is
-otherwise *no update*.
+none, or whose row the updater left blank because it was closed (``ActionRecord.carried``), keeps
+its latest earlier update if that closed it (completed or cancelled), and is otherwise *no update*.
+"Earlier" is any earlier quarter, across years: an action carried into a new year's plan keeps its
+reference, so its history runs on. Updates come from the master dataset, and, for quarters it does
+not hold, from ``config/action_history.csv``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pmf_pipeline.config.plan import Action
+from pmf_pipeline.config.models import Config
+from pmf_pipeline.config.plan import Action, ActionHistory
+from pmf_pipeline.master.store import Store, to_decimal
 from pmf_pipeline.periods import Period
-from pmf_pipeline.rules.actions import Rated
+from pmf_pipeline.rules.actions import CANCELLED, COMPLETED, Rated, rate_action
+
+CLOSED = (COMPLETED, CANCELLED)  # an action so reported keeps that update while its row is left blank
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,22 @@ class ActionUpdate:
     completed_on: dt.date | None = None
     source: str = "return"  # return | history
     has_error: bool = False
+    updated_by: str = ""
+    file: str = ""  # the return's file name as received ('' from history)
+    sheet: str = ""
+    cell: str = ""  # the Status cell
+    carried: bool = False  # the row was left blank: the action's last (closing) update stands
+
+    @property
+    def closed(self) -> bool:
+        return self.status in CLOSED
+
+    @property
+    def where(self) -> str:
+        """'file, sheet!cell' of the update, or 'history'."""
+        if self.source == "history":
+            return "history"
+        return f"{self.file}, {self.sheet}!{self.cell}" if self.cell else self.file
 
 
 @dataclass(frozen=True)
@@ -50,3 +75,130 @@ class ActionResult:
     @property
     def commentary_awaited(self) -> bool:
         return self.rated.needs_commentary and not (self.update and self.update.commentary)
+
+
+# ------------------------------------------------------------------ reading the updates
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def update_from_row(row: sqlite3.Row, files: Mapping[int, str]) -> ActionUpdate:
+    """An ``action_updates`` row as an ActionUpdate (``files``: submission id -> file name)."""
+    sid = row["submission_id"]
+    return ActionUpdate(
+        period=Period.parse(row["period"]),
+        status=row["status"],
+        percent_complete=to_decimal(row["percent_complete"], row, "percent_complete"),
+        rating=row["rating"] or "",
+        commentary=row["commentary"] or "",
+        revised_due=_date(row["revised_due"]),
+        completed_on=_date(row["completed_on"]),
+        source=row["source"],
+        has_error=bool(row["has_error"]),
+        updated_by=row["updated_by"] or "",
+        file=files.get(sid, "") if sid is not None else "",
+        sheet=row["sheet"] or "",
+        cell=row["cell"] or "",
+        carried=bool(row["carried"]),
+    )
+
+
+def update_from_history(h: ActionHistory) -> ActionUpdate:
+    return ActionUpdate(
+        period=h.period,
+        status=None if h.status is None else h.status.value,
+        percent_complete=h.percent_complete,
+        rating=h.rating,
+        commentary=h.commentary,
+        source="history",
+    )
+
+
+def action_updates(config: Config, store: Store, refs: Iterable[str] | None = None) -> dict[str, dict[Period, ActionUpdate]]:
+    """Every action's updates by quarter: the master dataset's current ones, and the configuration's
+    history for quarters the dataset does not hold."""
+    refs = list(config.actions) if refs is None else list(refs)
+    rows = store.action_updates_of(refs)
+    files: dict[int, str] = {}
+    for period in sorted({r["period"] for rs in rows.values() for r in rs}):
+        files.update({sid: name for sid, (name, _) in store.submission_files(period).items()})
+    out: dict[str, dict[Period, ActionUpdate]] = {ref: {} for ref in refs}
+    for ref, rs in rows.items():
+        for r in rs:
+            u = update_from_row(r, files)
+            out[ref][u.period] = u
+    for (ref, period), h in config.action_history.items():
+        if ref in out and period not in out[ref]:
+            out[ref][period] = update_from_history(h)
+    return out
+
+
+def _standing(updates: Mapping[Period, ActionUpdate], period: Period) -> tuple[ActionUpdate | None, bool]:
+    """The update that stands for ``period``: (update, carried from an earlier quarter)."""
+    now = updates.get(period)
+    if now is not None and not (now.carried and now.status is None):
+        return now, False
+    earlier = [updates[p] for p in sorted(updates) if p < period and updates[p].status is not None]
+    if earlier and earlier[-1].closed:
+        return earlier[-1], True
+    return None, False
+
+
+# ------------------------------------------------------------------ results
+
+
+def action_result(config: Config, action: Action, updates: Mapping[Period, ActionUpdate], period: Period) -> ActionResult:
+    """One action's result in ``period`` from its updates by quarter (see the module docstring)."""
+    update, carried = _standing(updates, period)
+    history = tuple(updates[p] for p in sorted(updates) if p < period)
+    rated = rate_action(
+        config.framework.action_scheme.value,
+        update.status if update else None,
+        update.percent_complete if update else None,
+        update.rating if update else "",
+        action.start,
+        action.due,
+        period.end_date,
+    )
+    before = [u for u in history if u.status is not None]
+    completed_now = bool(update and not carried and update.status == COMPLETED and not (before and before[-1].status == COMPLETED))
+    try:
+        kind_name = config.framework.action_kind(action.kind).name
+    except KeyError:
+        kind_name = action.kind
+    return ActionResult(
+        action=action,
+        period=period,
+        update=update,
+        rated=rated,
+        kind_name=kind_name,
+        carried_over=action.carried_over(period),
+        completed_this_quarter=completed_now,
+        history=history,
+    )
+
+
+def period_action_results(config: Config, store: Store, period: Period) -> list[ActionResult]:
+    """The result of every action due an update in ``period``, in library order."""
+    due = [a for a in config.actions.values() if a.due_update(period)]
+    updates = action_updates(config, store, [a.ref for a in due])
+    return [action_result(config, a, updates[a.ref], period) for a in due]
+
+
+def last_updates(config: Config, store: Store, period: Period) -> dict[str, ActionUpdate]:
+    """Each action's update of the quarter before ``period`` (for the workbook's "last quarter"
+    columns): the master dataset's, else the configuration's history. A row left blank then because
+    the action was closed shows the closing update it kept. Actions with none are left out."""
+    previous = period.previous()
+    out: dict[str, ActionUpdate] = {}
+    for ref, updates in action_updates(config, store).items():
+        now = updates.get(previous)
+        if now is None:
+            continue
+        if now.carried and now.status is None:
+            kept, carried = _standing(updates, previous)
+            now = kept if kept is not None and carried else now
+        out[ref] = now
+    return out
