@@ -197,9 +197,10 @@ def export(settings: Settings, period: Period, fmt: str | None, out: Path, open_
     """Export the master dataset for a period, one row per PI, with status and trend in the packs' words."""
 
     from pmf_pipeline.master.export import export_period
+    from pmf_pipeline.master.export_actions import export_period_actions
 
     fmt = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
-    written = export_period(settings.config_dir, settings.data_dir, period, out, fmt, open_data, actions)
+    written = (export_period_actions if actions else export_period)(settings.config_dir, settings.data_dir, period, out, fmt, open_data)
     what = "actions" if actions else "PIs"
     left_out = " (open data: no names or source files)" if actions else " (open data: no names, evidence or source files)"
     click.echo(f"Wrote {written} {what} for {period} to {out}" + (left_out if open_data else ""))

@@ -24,7 +24,6 @@ import csv
 from decimal import Decimal
 from pathlib import Path, PureWindowsPath
 
-from pmf_pipeline.config.models import Config
 from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import STATUS_LOOKS, TREND_LOOKS, Look, as_reported, rating_looks
@@ -187,11 +186,8 @@ def _number(v: object) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def export_period(
-    config_dir: str | Path, data_dir: str | Path, period: Period, out: Path, fmt: str = "csv", open_data: bool = False, actions: bool = False
-) -> int:
-    """Write the period's results to ``out`` (csv or xlsx) with the period's own configuration; the number of PIs
-    (with ``actions``, of actions: one row per action due an update, ``master.export_actions``).
+def export_period(config_dir: str | Path, data_dir: str | Path, period: Period, out: Path, fmt: str = "csv", open_data: bool = False) -> int:
+    """Write the period's results to ``out`` (csv or xlsx) with the period's own configuration; the number of PIs.
 
     ``open_data`` leaves out the columns the published packs do not show (``NOT_PUBLISHED``)."""
     from pmf_pipeline.config.frozen import config_for_period
@@ -199,8 +195,6 @@ def export_period(
     from pmf_pipeline.master.store import Store
 
     config = config_for_period(config_dir, data_dir, period)
-    if actions:
-        return _export_actions(config, data_dir, period, out, fmt, open_data)
     store = Store(data_dir)
     try:
         results = period_results(config, store, period)
@@ -212,23 +206,4 @@ def export_period(
         export_csv(results, out, ratings, open_data)
     else:
         export_xlsx(results, out, f"{config.framework.council}: performance indicators, {period.label}", ratings, open_data)
-    return len(results)
-
-
-def _export_actions(config: Config, data_dir: str | Path, period: Period, out: Path, fmt: str, open_data: bool) -> int:
-    from pmf_pipeline.master.action_results import period_action_results
-    from pmf_pipeline.master.export_actions import export_actions_csv, export_actions_xlsx
-    from pmf_pipeline.master.store import Store
-
-    store = Store(data_dir)
-    try:
-        results = period_action_results(config, store, period)
-    finally:
-        store.close()
-    scheme = config.framework.action_scheme.value
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        export_actions_csv(results, out, scheme, open_data)
-    else:
-        export_actions_xlsx(results, out, f"{config.framework.council}: actions and commitments, {period.label}", scheme, open_data)
     return len(results)

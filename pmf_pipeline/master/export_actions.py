@@ -19,6 +19,7 @@ from pathlib import Path
 from pmf_pipeline.config.plan import ActionStatus
 from pmf_pipeline.master.action_results import ActionResult
 from pmf_pipeline.master.export import _number, _source
+from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.actions import PROGRESS_LOOKS, SELF_LOOKS
 from pmf_pipeline.rules.status import Look
 from pmf_pipeline.rules.text import csv_safe, is_plain_number, put
@@ -182,3 +183,24 @@ def export_actions_xlsx(results: list[ActionResult], out: Path, title: str, sche
     ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(cols)).column_letter}{ws.max_row}"
     with replacing(out) as tmp:
         wb.save(tmp)
+
+
+def export_period_actions(config_dir: str | Path, data_dir: str | Path, period: Period, out: Path, fmt: str = "csv", open_data: bool = False) -> int:
+    """Write the period's actions to ``out`` (csv or xlsx) with the period's own configuration; the number of actions."""
+    from pmf_pipeline.config.frozen import config_for_period
+    from pmf_pipeline.master.action_results import period_action_results
+    from pmf_pipeline.master.store import Store
+
+    config = config_for_period(config_dir, data_dir, period)
+    store = Store(data_dir)
+    try:
+        results = period_action_results(config, store, period)
+    finally:
+        store.close()
+    scheme = config.framework.action_scheme.value
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        export_actions_csv(results, out, scheme, open_data)
+    else:
+        export_actions_xlsx(results, out, f"{config.framework.council}: actions and commitments, {period.label}", scheme, open_data)
+    return len(results)
