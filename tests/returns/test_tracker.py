@@ -87,3 +87,31 @@ def test_before_the_deadline_a_return_not_in_is_not_yet_due(config_dir, tmp_path
     r = CliRunner().invoke(main, ["--config", str(config_dir), "--data", str(data), "returns", "--period", str(PERIOD)])
     assert r.exit_code == 0, r.output
     assert "  LS      Learning and Skills              not yet due (deadline 23 October 2099)\n" in r.output and "To chase" not in r.output
+
+
+def test_each_return_counts_its_pis_and_its_actions_where_the_council_tracks_actions(tmp_path):
+    from decimal import Decimal
+
+    from pmf_pipeline.master.store import Store
+    from pmf_pipeline.periods import Period
+    from pmf_pipeline.returns.findings import ActionRecord, ReturnResult, ValueRecord
+    from tests.small_council import write_council
+
+    q2 = Period.parse("2026-27-Q2")
+    values = [ValueRecord("ENV/001", Decimal("61.5")), ValueRecord("ENV/002", Decimal(9)), ValueRecord("ENV/003", Decimal(120))]
+    actions = [ActionRecord("ENV/A01", "in progress", Decimal(70), "green"), ActionRecord("ENV/A02", None, carried=True)]
+    lines = {}
+    for tracks in (True, False):
+        config, data = write_council(tmp_path / f"config{tracks}", actions=tracks), tmp_path / f"data{tracks}"
+        store = Store(data)
+        result = ReturnResult(
+            "env.xlsx", "a" * 64, 1, "accepted", str(q2), "ENV", saved_at="2026-10-20T09:00:00Z", values=values, actions=actions if tracks else []
+        )
+        store.record(result, str(q2), "archive/env.xlsx", "2026-10-20T10:00:00+00:00")
+        store.close()
+        [line] = tracker(config, data, q2, today=AFTER).states
+        lines[tracks] = line
+    assert (lines[True].pis, lines[True].actions, lines[True].counts) == (3, 2, "3 PIs, 2 actions")
+    assert lines[True].summary == "accepted, 3 PIs, 2 actions, 0 errors, 0 warnings; received 20 October, saved 20 October (on time)"
+    assert (lines[False].actions, lines[False].counts) == (None, "3 PIs")
+    assert lines[False].summary == "accepted, 0 errors, 0 warnings; received 20 October, saved 20 October (on time)"  # as before actions
