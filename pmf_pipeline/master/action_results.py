@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pmf_pipeline.config.models import Config
-from pmf_pipeline.config.plan import Action, ActionHistory
+from pmf_pipeline.config.plan import Action, ActionHistory, ActionStatus
 from pmf_pipeline.master.store import Store, to_decimal
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.actions import CANCELLED, COMPLETED, Rated, rate_action
@@ -138,12 +138,14 @@ def action_updates(config: Config, store: Store, refs: Iterable[str] | None = No
 def _standing(updates: Mapping[Period, ActionUpdate], period: Period) -> tuple[ActionUpdate | None, bool]:
     """The update that stands for ``period``: (update, carried from an earlier quarter)."""
     now = updates.get(period)
-    if now is not None and not (now.carried and now.status is None):
+    if now is not None and not now.carried:
         return now, False
+    # no update, or a blank row that kept the last one (the reader copies its status and % from the
+    # workbook's "last quarter" columns): the closing update itself stands, with its date and rating
     earlier = [updates[p] for p in sorted(updates) if p < period and updates[p].status is not None]
     if earlier and earlier[-1].closed:
         return earlier[-1], True
-    return None, False
+    return now, False
 
 
 # ------------------------------------------------------------------ results
@@ -194,11 +196,26 @@ def last_updates(config: Config, store: Store, period: Period) -> dict[str, Acti
     previous = period.previous()
     out: dict[str, ActionUpdate] = {}
     for ref, updates in action_updates(config, store).items():
-        now = updates.get(previous)
-        if now is None:
+        if previous not in updates:
             continue
-        if now.carried and now.status is None:
-            kept, carried = _standing(updates, previous)
-            now = kept if kept is not None and carried else now
-        out[ref] = now
+        kept, _ = _standing(updates, previous)
+        if kept is not None:
+            out[ref] = kept
     return out
+
+
+def as_history(ref: str, update: ActionUpdate) -> ActionHistory:
+    """An update in the shape the workbook's "last quarter" columns take (``workbook.action_spec.LastActions``)."""
+    return ActionHistory(
+        action_ref=ref,
+        period=update.period,
+        status=ActionStatus(update.status) if update.status else None,
+        percent_complete=update.percent_complete,
+        rating=update.rating,
+        commentary=update.commentary,
+    )
+
+
+def last_actions(config: Config, store: Store, period: Period) -> dict[str, ActionHistory]:
+    """``last_updates`` as the workbook's generator takes them: action ref -> ActionHistory."""
+    return {ref: as_history(ref, u) for ref, u in last_updates(config, store, period).items()}

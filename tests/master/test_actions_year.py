@@ -14,7 +14,8 @@ import pytest
 
 from pmf_pipeline.audit.chain import check_record
 from pmf_pipeline.config import load_config
-from pmf_pipeline.master.action_results import ActionUpdate, last_updates, period_action_results
+from pmf_pipeline.config.plan import ActionHistory, ActionStatus
+from pmf_pipeline.master.action_results import ActionUpdate, last_actions, last_updates, period_action_results
 from pmf_pipeline.master.store import MIGRATIONS, Store
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings import ActionRecord, ReturnResult
@@ -98,6 +99,17 @@ def test_an_action_completed_in_q1_with_a_blank_q2_row_keeps_its_completed_updat
     q3 = results(council, store, Q3)["ENV/A02"]  # no return at all yet: the completed update still stands
     assert q3.update is not None and q3.update.period == Q1 and q3.rated.rating == "blue" and not q3.rated.overdue
     assert [str(u.period) for u in q3.history] == ["2026-27-Q1", "2026-27-Q2"] and q3.history[-1].carried
+
+
+def test_a_blank_row_read_with_last_quarters_status_keeps_the_closing_update_itself(council, store):
+    """The workbook's reader copies a blank row's status and % from the "last quarter" columns: the Q1
+    update, with its completion date and rating, is what stands."""
+    send(store, Q1, "q1.xlsx", update("ENV/A02", "completed", "100", "blue", completed_on="2026-06-12"))
+    send(store, Q2, "q2.xlsx", update("ENV/A02", "completed", "100", carried=True))
+    q2 = results(council, store, Q2)["ENV/A02"]
+    assert q2.update is not None and (q2.update.period, q2.update.rating, str(q2.update.completed_on)) == (Q1, "blue", "2026-06-12")
+    assert q2.rated.rating == "blue" and not q2.completed_this_quarter
+    assert last_actions(council, store, Q3)["ENV/A02"] == ActionHistory("ENV/A02", Q1, ActionStatus.completed, Decimal(100), "blue", "")
 
 
 def test_a_closed_action_with_no_row_at_all_keeps_its_update_and_an_open_one_is_no_update(council, store):
