@@ -34,6 +34,7 @@ KINDS = {
     "action_missing": "the archived return holds an action's update the master dataset does not",
     "action_differs": "an action's update in the master dataset differs from its row in the archived return (fields named)",
     "action_unsupported": "an action's update in the master dataset that no archived return or action history entry supports",
+    "earlier_action_changed": "an earlier quarter's action update behind this quarter's action results changed",
     "action_rating_differs": "an action's rating from the archived returns differs from its rating from the master dataset",
 }  # what each ``Discrepancy.kind`` means, as the report explains it
 

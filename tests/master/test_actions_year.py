@@ -199,3 +199,22 @@ def test_a_dataset_from_before_the_ledger_gets_its_baseline_and_then_action_upda
         assert check_record(store, data, Q1, None) == []
     finally:
         store.close()
+
+
+def test_an_earlier_quarters_update_behind_this_quarters_results_changed_is_named(tmp_path, council, store):
+    send(store, Q1, "q1.xlsx", update("ENV/A02", "completed", "100", "blue", completed_on="2026-06-12"))
+    send(store, Q2, "q2.xlsx", update("ENV/A02", None, carried=True))
+    assert check_record(store, tmp_path / "data", Q2, None) == []
+    db = sqlite3.connect(tmp_path / "data" / "master.sqlite")
+    db.execute("UPDATE action_updates SET completed_on = '2026-09-30' WHERE action_ref = 'ENV/A02' AND period = ?", (str(Q1),))
+    db.execute("UPDATE action_updates SET rating = 'red' WHERE action_ref = 'ENV/A01' AND period = '2025-26-Q2'")
+    db.commit()
+    db.close()
+    assert check_record(store, tmp_path / "data", Q2, None) == [
+        ("earlier_action_changed", "action ENV/A01", "its 2025-26-Q2 update behind this quarter's result changed: rating changed from green to red"),
+        (
+            "earlier_action_changed",
+            "action ENV/A02",
+            "its 2026-27-Q1 update behind this quarter's result changed: completed_on changed from 2026-06-12 to 2026-09-30",
+        ),
+    ]
