@@ -188,6 +188,9 @@ class Framework(_Model):
     pi_types: tuple[PIType, ...] = Field(default=DEFAULT_PI_TYPES, min_length=1)
     # Times in packs are shown in this IANA time zone ("Data as at 24 July 2026 10:00 BST"); stored times stay UTC.
     timezone: str = "Europe/London"
+    # How a reader asks for a pack in another format (an email address, a phone number, a web page), given in the
+    # accessibility statement written beside the packs; without it the statement says "[contact]" for the council to replace.
+    contact: str | None = None
 
     @field_validator("timezone")
     @classmethod
