@@ -213,7 +213,14 @@ def test_an_action_with_no_update(exported, column):
     assert (table[3][i], sheet[4][i]) == EXPECTED_NONE[column]
 
 
-def test_open_data_leaves_out_names_and_files(tmp_path, exported):
-    from pmf_pipeline.master.export_actions import action_columns
-
-    assert [c for c in PINNED_COLUMNS if c not in action_columns(open_data=True)] == ["updated_by", "source"]
+def test_open_data_leaves_out_names_and_files(tmp_path):
+    config = write_council(tmp_path / "config", actions=True)
+    out = tmp_path / "open.csv"
+    r = CliRunner().invoke(
+        main, ["--config", str(config), "--data", str(tmp_path / "data"), "export", "--period", str(Q2), "--actions", "--open-data", "--out", str(out)]
+    )
+    assert r.exit_code == 0, r.output
+    assert r.output == f"Wrote 3 actions for 2026-27-Q2 to {out} (open data: no names or source files)\n"
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f))
+    assert [c for c in PINNED_COLUMNS if c not in header] == ["updated_by", "source"]
