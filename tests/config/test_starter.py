@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from pmf_pipeline.config import CONFIG_FILES, load_config
+from pmf_pipeline.config import load_config
 from pmf_pipeline.config.models import ALL_CONFIG_FILES
 from pmf_pipeline.config.starter import current_period, start_council
 from pmf_pipeline.errors import UsageError
@@ -35,7 +35,7 @@ def test_the_current_quarter_starts_the_year_in_april(today, period):
 def test_the_starter_passes_the_checks_with_targets_for_this_year(tmp_path):
     started = start_council(tmp_path / "mine", today=dt.date(2027, 2, 14))
     assert started.config_dir == tmp_path / "mine" / "config" and str(started.period) == "2026-27-Q4"
-    assert [f.name for f in started.files] == [*CONFIG_FILES, "README.txt"]
+    assert [f.name for f in started.files] == [*ALL_CONFIG_FILES, "README.txt"]
     config = load_config(started.config_dir)
     fw = config.framework
     assert (len(fw.directorates), len(fw.directorates[0].services), len(fw.objectives), len(fw.committees)) == (1, 1, 1, 1)
