@@ -60,7 +60,8 @@ def merged(lang: str, council: Path | None = None) -> Catalog:
     if council is not None and council.is_file():
         for m in read_catalogue(council, lang):
             if m.id and m.string and not m.fuzzy:
-                catalogue[m.id] = m  # replaces the package's message, flags and all
+                del catalogue[m.id]  # assigning over an entry would keep its string (Babel merges)
+                catalogue[m.id] = m
     return catalogue
 
 
