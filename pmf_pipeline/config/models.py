@@ -264,7 +264,9 @@ class Framework(_Model):
 
     @model_validator(mode="after")
     def _workbook_languages_published(self) -> Framework:
-        where = [("workbook_languages", self.workbook_languages)] + [(f"directorate {d.code}, workbook_languages", d.workbook_languages) for d in self.directorates]
+        where = [("workbook_languages", self.workbook_languages)] + [
+            (f"directorate {d.code}, workbook_languages", d.workbook_languages) for d in self.directorates
+        ]
         for field, langs in where:
             extra = [c for c in langs or () if c not in self.languages]
             if extra:

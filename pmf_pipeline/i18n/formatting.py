@@ -28,7 +28,7 @@ def babel_locale(lang: str) -> str:
 
 
 def long_date(day: dt.date, lang: str = "en") -> str:
-    """"31 March 2027", "31 Mawrth 2027": the day without a leading zero, the month in words."""
+    """ "31 March 2027", "31 Mawrth 2027": the day without a leading zero, the month in words."""
     return format_date(day, format="d MMMM y", locale=babel_locale(lang))
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 
 from babel.dates import get_month_names
+from pydantic import BaseModel
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.i18n.languages import LANGUAGES
@@ -70,9 +71,9 @@ def config_texts(config: Config) -> set[str]:
     out: set[str] = set()
 
     def add(obj: object) -> None:
-        if dataclasses.is_dataclass(obj) or hasattr(obj, "model_fields"):
-            fields = obj.model_fields if hasattr(obj, "model_fields") else {f.name: f for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
-            for name in fields:
+        if isinstance(obj, BaseModel) or (dataclasses.is_dataclass(obj) and not isinstance(obj, type)):
+            names = type(obj).model_fields if isinstance(obj, BaseModel) else [f.name for f in dataclasses.fields(obj)]  # type: ignore[arg-type]
+            for name in names:
                 add(getattr(obj, name))
             for prop in ("heading", "plural_heading"):  # Term's capitalised forms
                 if hasattr(type(obj), prop):

@@ -60,7 +60,7 @@ def test_babel_keeps_the_unchecked_flag_and_uses_the_translation():
     catalogue = read_po(io.StringIO(text), locale="cy")
     out = io.BytesIO()
     write_po(out, catalogue)
-    assert "#, unchecked\nmsgid \"Met\"" in out.getvalue().decode()
+    assert '#, unchecked\nmsgid "Met"' in out.getvalue().decode()
     assert UNCHECKED in read_po(io.BytesIO(out.getvalue()), locale="cy")["Met"].flags
     assert translations("cy").gettext("Met") == "Wedi'i gyrraedd"
 
