@@ -77,17 +77,20 @@ class ActionKind(_Model):
 
     code: str = Field(pattern=r"^[A-Za-z0-9_]+$")
     name: str = Field(min_length=1)
+    name_cy: str = ""  # its Welsh form (framework.yaml ``languages``)
 
 
+# The Welsh forms are the glossary's (docs/glossary.md), not yet checked by a Welsh speaker.
 DEFAULT_ACTION_KINDS = (
-    ActionKind(code="commitment", name="Corporate plan commitment"),
-    ActionKind(code="service_plan", name="Service plan action"),
-    ActionKind(code="regulator", name="Regulator recommendation"),
+    ActionKind(code="commitment", name="Corporate plan commitment", name_cy="Ymrwymiad y cynllun corfforaethol"),
+    ActionKind(code="service_plan", name="Service plan action", name_cy="Cam gweithredu'r cynllun gwasanaeth"),
+    ActionKind(code="regulator", name="Regulator recommendation", name_cy="Argymhelliad rheoleiddiwr"),
 )
 
 
 class Milestone(_Model):
     title: str = Field(min_length=1)
+    title_cy: str = ""
     due: UKDate
 
 
@@ -98,6 +101,8 @@ class Action(_Model):
     ref: str = Field(max_length=40)
     title: str = Field(min_length=1)
     description: str = ""
+    title_cy: str = ""
+    description_cy: str = ""
     kind: str  # a code from the framework's action_kinds, checked on loading
     directorate: str
     service: str | None = None
