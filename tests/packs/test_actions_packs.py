@@ -417,3 +417,18 @@ def test_the_pdf_carries_the_action_sections(tmp_path, packs):
     ):
         assert words in flat, words
     assert "Contractor went into administration in July." in flat
+
+
+def test_the_action_tables_read_in_a_browser_at_a_phones_width_and_a_desktops(packs, tmp_path):
+    """Every badge of the action tables stays in its cell, none touches the commentary, no cell overflows:
+    on a phone the tables scroll sideways in their wrapper rather than squeeze."""
+    from tests.packs.browser import layout_problems
+
+    chromium = need_program("chromium")
+    chosen = [packs[0], _pack(packs, "Environment and Regeneration", "committee")]
+    rows = "table.action-exceptions tbody tr, table.action-detail tbody tr, table.action-counts tbody tr, table.action-heat tbody tr"
+    found = layout_problems(chromium, {p.slug: render_html(p) for p in chosen}, (390, 1280), tmp_path, rows)
+    for (slug, width), got in found.items():
+        assert "error" not in got, (slug, width, got)
+        assert got["width"] == width and got["badges"] > 3, (slug, width, got)
+    assert {key: got["problems"][:3] for key, got in found.items() if got["problems"]} == {}
