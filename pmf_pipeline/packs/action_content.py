@@ -111,7 +111,7 @@ class ActionRow:
     completed_on: str
     milestones: tuple[tuple[str, str], ...]  # (title, due)
     carried_over: bool
-    years: str  # the plan years, "2025-26 and 2026-27"
+    years: tuple[str, ...]  # the financial years whose plans hold the action
     commentary: str
     commentary_awaited: bool
 
@@ -164,10 +164,6 @@ def share(n: int, total: int) -> str:
     return f"{(Decimal(n) * 100 / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
-def _years(years: Sequence[str]) -> str:
-    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " and " + years[-1]
-
-
 def make_action_row(r: ActionResult, scheme: str, directorates: dict[str, str]) -> ActionRow:
     a, u, rated = r.action, r.update, r.rated
     status = u.status if u else None
@@ -191,7 +187,7 @@ def make_action_row(r: ActionResult, scheme: str, directorates: dict[str, str]) 
         completed_on=date_text(u.completed_on if u else None),
         milestones=tuple((m.title, date_text(m.due)) for m in a.milestones),
         carried_over=r.carried_over,
-        years=_years(a.years),
+        years=a.years,
         commentary=u.commentary if u else "",
         commentary_awaited=r.commentary_awaited,
     )
