@@ -216,8 +216,9 @@ def _cell(codes: Iterable[str], looks: dict[str, Look], unrated: tuple[str, ...]
 def _heat_rows(
     config: Config, pis: Sequence[PIResult], actions: Sequence[ActionResult], pi_looks: dict[str, Look], looks: dict[str, Look]
 ) -> tuple[list[HeatRow], bool]:
-    """A row per aim (per objective where the council's objectives have no aims, as the PI heat map);
-    with aims, the actions linked to an objective but to none of its aims have a row of the objective's."""
+    """A row per aim (per objective where the council's objectives have no aims, as the PI heat map) with
+    PIs or actions in the pack; with aims, the actions linked to an objective but to none of its aims have
+    a row of the objective's. An aim with PIs and no actions shows "–" for its actions: nothing is left out."""
     fw = config.framework
     by_aim = any(o.aims for o in fw.objectives)
     lines: list[tuple[str, list[PIResult], list[ActionResult]]] = []
@@ -237,7 +238,7 @@ def _heat_rows(
             _cell((r.rated.rating for r in a), looks, (NOT_YET_DUE, NOT_RATED, NO_UPDATE)),
         )
         for name, p, a in lines
-        if a  # an aim with PIs but no actions is in the PI heat map already
+        if p or a
     ]
     return rows, by_aim
 
