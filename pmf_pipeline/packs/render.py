@@ -63,9 +63,16 @@ def _finalize(value: object) -> object:
     return value
 
 
-def environment(strict: bool = False) -> jinja2.Environment:
+def environment(strict: bool = False, lang: str = "en", config_dir: str | Path | None = None) -> jinja2.Environment:
+    """The packs' Jinja environment in ``lang`` (``en`` or ``cy``): templates' fixed text goes through
+    ``{{ _("...") }}`` (jinja2.ext.i18n, new-style gettext: ``_("%(n)s PIs", n=3)``), translated by the
+    package's catalogue with the council's corrections from ``config_dir/translations/`` (``pmf_pipeline.i18n``).
+    In English a message is its own text, so an English pack reads exactly as its template is written."""
+    from pmf_pipeline.i18n import translations
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
         trim_blocks=True,
@@ -76,6 +83,8 @@ def environment(strict: bool = False) -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["safe_svg"] = safe_svg
     env.filters["typed"] = typed
+    env.install_gettext_translations(translations(lang, config_dir), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["lang"] = lang
     return env
 
 
@@ -131,12 +140,20 @@ def _fetcher():  # type: ignore[no-untyped-def]
 
 
 def render_pdf(html: str, out: Path) -> int:
-    """Write the PDF (whole or not at all); return its page count."""
+    """Write the PDF (whole or not at all); return its page count.
+
+    The PDF is tagged (``pdf_tags``): a structure tree of headings, lists, tables with their header
+    cells and figures, in reading order, with the document's language (``<html lang>``) and title
+    shown as the window title, so a screen reader can read it. It is not written as the ``pdf/ua-1``
+    variant: that variant only adds a claim of PDF/UA conformance to the metadata, and WeasyPrint
+    leaves running headers and footers outside the tree rather than marking them as artefacts, so
+    the claim would not be true. A chart's ``<title>`` becomes its figure's ``/Alt`` (WeasyPrint 70).
+    """
     from weasyprint import HTML
 
     doc = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=_fetcher()).render()
     with replacing(out) as tmp:
-        doc.write_pdf(tmp)
+        doc.write_pdf(tmp, pdf_tags=True)
     return len(doc.pages)
 
 
