@@ -23,6 +23,7 @@ from pmf_pipeline.master.store import Store
 from pmf_pipeline.packs.content import build_packs
 from pmf_pipeline.packs.render import TEMPLATES, environment, render_html, render_pdf
 from pmf_pipeline.rules.actions import rate_action
+from pmf_pipeline.rules.names import directorate_title
 from tests.conftest import PERIOD, need_program
 
 WHEN = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
@@ -436,3 +437,45 @@ def test_the_action_tables_read_in_a_browser_at_a_phones_width_and_a_desktops(pa
         assert "error" not in got, (slug, width, got)
         assert got["width"] == width and got["badges"] > 3, (slug, width, got)
     assert {key: got["problems"][:3] for key, got in found.items() if got["problems"]} == {}
+
+
+# ---------------------------------------------------------------- the sample council's own actions
+
+
+CYCLE = (("in progress", 40, "green"), ("in progress", 10, "amber"), ("completed", 100, ""), ("not started", None, "red"), ("deferred", None, ""), None)
+
+
+def sample_results(config) -> list[ActionResult]:
+    """An update for each of the sample council's actions due one this quarter, in turn from ``CYCLE``."""
+    scheme = config.framework.action_scheme.value
+    kinds = {k.code: k.name for k in config.framework.action_kinds}
+    out = []
+    for i, a in enumerate(x for x in config.actions.values() if x.due_update(PERIOD)):
+        u = CYCLE[i % len(CYCLE)]
+        update = None if u is None else ActionUpdate(PERIOD, u[0], None if u[1] is None else Decimal(u[1]), u[2], "" if i % 4 else f"Update {i}.")
+        rated = rate_action(scheme, u and u[0], u and update.percent_complete, u[2] if u else "", a.start, a.due, PERIOD.end_date)
+        out.append(ActionResult(a, PERIOD, update, rated, kinds[a.kind], a.carried_over(PERIOD), bool(u and u[0] == "completed")))
+    return out
+
+
+def test_the_sample_councils_actions_make_whole_packs(config, pi_results):
+    """The sample library (brayg): every action due an update is counted in the overview, detailed in its
+    directorate's pack, and every exception is listed; each pack renders with no undefined name."""
+    assert config.framework.action_scheme is ActionScheme.brayg
+    results = sample_results(config)
+    assert len(results) >= 40
+    packs = build_packs(config, PERIOD, pi_results, [], {}, WHEN, results)
+    overview = packs[0]
+    assert (
+        overview.actions.total == len(results) == sum(c.n for c in overview.actions.summary.by_rating) == sum(c.n for c in overview.actions.summary.by_status)
+    )
+    assert {r.ref for r in overview.actions.exceptions} == {r.action.ref for r in results if r.exception} != set()
+    assert {r.ref for r in overview.actions.achievements} == {r.action.ref for r in results if r.completed_this_quarter} != set()
+    env = environment(strict=True)
+    titles = {directorate_title(d.name): d.code for d in config.framework.directorates}
+    for p in packs:
+        html = render_html(p, env)
+        if p.kind == "directorate":
+            mine = {r.action.ref for r in results if r.action.directorate == titles[p.title]}
+            assert {r.ref for g in p.actions.groups for r in g.rows} == mine != set()
+            assert all(f'<th scope="row">{ref}<br>' in html for ref in mine)
