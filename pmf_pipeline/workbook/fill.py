@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 
 from pmf_pipeline.rules.text import put
-from pmf_pipeline.workbook import layout
+from pmf_pipeline.workbook import action_layout, layout
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,40 @@ class Entry:
     verified_by: str | None = None
 
 
-def fill_return(path: str | Path, entries: dict[str, Entry], out: str | Path | None = None, saved_at: dt.datetime | None = None) -> Path:
-    """Type ``entries`` (by PI reference) into the return at ``path``; save to ``out`` (default: in place).
+@dataclass(frozen=True)
+class ActionEntry:
+    """What an updater types for one action on the Actions sheet. Any field left None is left as it is.
+
+    ``status`` and ``rating`` as chosen from the lists ('In progress', 'Green: as planned') or typed;
+    ``percent`` a number (45) or text; dates as ``datetime.date`` (a real date cell) or text as typed."""
+
+    status: str | None = None
+    percent: object = None
+    rating: str | None = None
+    revised_due: object = None
+    completed_on: object = None
+    commentary: str | None = None
+    updated_by: str | None = None
+
+
+ACTION_INPUTS = ("status", "percent", "rating", "revised_due", "completed_on", "commentary", "updated_by")
+
+
+def fill_return(
+    path: str | Path,
+    entries: dict[str, Entry],
+    out: str | Path | None = None,
+    saved_at: dt.datetime | None = None,
+    actions: dict[str, ActionEntry] | None = None,
+) -> Path:
+    """Type ``entries`` (by PI reference) into the return at ``path``, and ``actions`` (by action reference)
+    into its Actions sheet; save to ``out`` (default: in place).
 
     ``saved_at`` sets the time the workbook records as last saved (as Excel does on saving).
     """
     wb = openpyxl.load_workbook(path)
+    if actions:
+        _fill_actions(wb[action_layout.ACTIONS_SHEET], actions)
     ws = wb[layout.RETURN_SHEET]
     ref_col = layout.col_index("ref") + 1
     row = layout.FIRST_ROW
@@ -55,6 +83,24 @@ def fill_return(path: str | Path, entries: dict[str, Entry], out: str | Path | N
     if saved_at is not None:
         _set_saved_at(target, saved_at)
     return target
+
+
+def _fill_actions(ws: object, actions: dict[str, ActionEntry]) -> None:
+    ref_col = action_layout.col_index("ref") + 1
+    row = action_layout.FIRST_ROW
+    while ws.cell(row=row, column=ref_col).value:  # type: ignore[attr-defined]
+        entry = actions.get(ws.cell(row=row, column=ref_col).value)  # type: ignore[attr-defined]
+        if entry is not None:
+            for key in ACTION_INPUTS:
+                value = getattr(entry, key)
+                if value is not None:
+                    target = ws[action_layout.cell(key, row)]  # type: ignore[index]
+                    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                        value = dt.datetime.combine(value, dt.time(0))
+                    put(target, value)
+                    if isinstance(value, dt.datetime):
+                        target.number_format = action_layout.DATE_FORMAT
+        row += 1
 
 
 def _set_saved_at(path: Path, when: dt.datetime) -> None:
