@@ -121,7 +121,9 @@ def test_status_and_rating_are_forgiving_of_how_they_are_typed(act_config, act_b
 
 
 def test_an_unsound_update_is_flagged_but_a_missing_commentary_only_chased(act_config, act_blank, tmp_path):
-    r = returned(act_config, act_blank["SS"], tmp_path, {"SS.5": ActionEntry("In progress", 2, "Red", commentary="", updated_by=WHO), "SS.4": ActionEntry(percent=120)})
+    r = returned(
+        act_config, act_blank["SS"], tmp_path, {"SS.5": ActionEntry("In progress", 2, "Red", commentary="", updated_by=WHO), "SS.4": ActionEntry(percent=120)}
+    )
     by = {a.action_ref: a for a in r.actions}
     assert [f.code for f in r.findings if f.pi_ref == "SS.5"] == ["action_commentary_required"]
     assert not by["SS.5"].has_error  # chase-only: never holds the update back
