@@ -19,6 +19,7 @@ from pmf_pipeline.workbook.spec import ReturnSpec
 
 NEEDS_WORDS = ("Amber", "Red")  # the start of the self-assessed ratings that need commentary, on every scale
 PRINT_MARGIN = 0.4  # inches
+INPUT_LINES = 4  # room to see a few sentences of commentary as typed (a row written with a height does not grow)
 
 
 def print_scale() -> int:
@@ -116,7 +117,7 @@ def _dt(year: int) -> Any:
 def _write_row(ws: Any, r: int, a: ActionSpec, spec: ReturnSpec, f: Any, input_fill: str) -> None:
     x = r - 1
     col = al.col_index
-    lines = max(1, len(a.action.milestones), -(-len(a.action.title) // 34), -(-len(str(a.shown["last_commentary"] or "")) // 32))
+    lines = max(INPUT_LINES, len(a.action.milestones), -(-len(a.action.title) // 34), -(-len(str(a.shown["last_commentary"] or "")) // 32))
     ws.set_row(x, min(15.0 * lines + 3, 409.0))
     for key, value in {**a.locked, **a.shown}.items():
         c = col(key)

@@ -190,3 +190,26 @@ def test_an_action_update_typed_in_libreoffice_ingests_as_meant(ss_blank, act_co
     got = {a.action_ref: a for a in result.actions}
     assert (got["SS.1"].status, got["SS.1"].percent_complete, got["SS.1"].typed, got["SS.1"].revised_due) == ("in progress", Decimal(45), "45%", "2026-11-30")
     assert (got["SS.2"].status, got["SS.2"].percent_complete, got["SS.2"].completed_on, got["SS.2"].rating) == ("completed", Decimal(100), "2026-08-28", "blue")
+
+
+def test_a_directorate_with_actions_but_no_pis_due_still_gets_a_workbook(tmp_path):
+    """CR's PIs removed from the library: its return asks for its one action only, and validates."""
+    import yaml
+
+    from pmf_pipeline.config import load_config
+    from tests.workbook.action_fixture import actions_config_dir
+
+    folder = actions_config_dir(tmp_path)
+    pis = yaml.safe_load((folder / "pis.yaml").read_text(encoding="utf-8"))
+    gone = {p["ref"] for p in pis if p["directorate"] == "CR"}
+    (folder / "pis.yaml").write_text(yaml.safe_dump([p for p in pis if p["ref"] not in gone], allow_unicode=True), encoding="utf-8")
+    for name in ("targets.csv", "history.csv"):
+        lines = (folder / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (folder / name).write_text("".join(line for line in lines if line.split(",")[0] not in gone), encoding="utf-8")
+    config = load_config(folder)
+    g = generate(config, PERIOD, tmp_path / "out", directorates=["CR"])[0]
+    assert (g.pis, g.actions) == (0, 1)
+    path = fill_return(g.path, {}, tmp_path / "r.xlsx", actions={"CR.1": ActionEntry("In progress", 50, "Green", commentary="On plan.", updated_by=WHO)})
+    result = validate_bytes(path.read_bytes(), path.name, config, PERIOD)
+    assert result.outcome == "accepted" and result.findings == [] and result.values == []
+    assert [(a.action_ref, a.percent_complete) for a in result.actions] == [("CR.1", Decimal(50))]
