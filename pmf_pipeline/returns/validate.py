@@ -117,10 +117,15 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
     spec = build_spec(config, file_period, directorate, result.service, earlier(file_period) if earlier else None)
     if meta.get("fingerprint") != spec.fingerprint:
         sent = _sent_refs(meta.get("rows", ""))
-        if sent == {r.pi.ref for r in spec.rows}:
-            why = "its targets or definitions differ from those now in force for this period"
-        else:
+        sent_actions = _sent_refs(meta.get("actions", ""))
+        if sent != {r.pi.ref for r in spec.rows}:
             why = "its list of PIs differs from the one in force for this period"
+        elif sent_actions != {a.action.ref for a in spec.actions}:
+            why = "its list of actions differs from the one in force for this period"
+        elif spec.actions and _sent_fingerprints(meta.get("rows", "")) == {r.pi.ref: r.fingerprint for r in spec.rows}:
+            why = "its actions' plan (titles, dates or milestones) differs from the one now in force for this period"
+        else:
+            why = "its targets or definitions differ from those now in force for this period"
         _reject(
             result,
             "outdated_template",
@@ -129,6 +134,14 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
         )
         return None
     return spec
+
+
+def _sent_fingerprints(rows: str) -> dict[str, str]:
+    """Each PI's (or action's) fingerprint as the metadata records it; empty when that cannot be read."""
+    try:
+        return {str(ref): str(fp) for ref, fp in json.loads(rows)} if rows.startswith("[") else {}
+    except (ValueError, TypeError, RecursionError):
+        return {}
 
 
 def _sent_refs(rows: str) -> set[str]:

@@ -239,6 +239,10 @@ def test_an_updated_plan_makes_the_return_outdated(tmp_path):
     (folder / "actions.yaml").write_text(text.replace("due: 31/08/2026", "due: 30/09/2026"))
     r = validate_bytes(path.read_bytes(), path.name, load_config(folder), PERIOD)
     assert [f.code for f in r.findings] == ["outdated_template"]
+    assert "its actions' plan (titles, dates or milestones) differs from the one now in force for this period" in r.findings[0].message
+    (folder / "actions.yaml").write_text(text.replace("start: 01/09/2026", "start: 01/01/2027"))  # SS.5 no longer due
+    r = validate_bytes(path.read_bytes(), path.name, load_config(folder), PERIOD)
+    assert "its list of actions differs from the one in force for this period" in r.findings[0].message
 
 
 # The return fingerprints of the sample council before actions existed (the committed sample workbooks of
