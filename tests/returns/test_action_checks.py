@@ -270,3 +270,11 @@ def test_a_council_without_actions_keeps_its_workbooks_and_fingerprints(tmp_path
         assert "actions" not in meta
         assert meta["fingerprint"] == NO_ACTIONS_FINGERPRINTS[g.directorate]
         assert g.actions == 0
+
+
+def test_a_far_stray_cell_on_the_actions_sheet_is_read_bounded(act_config, act_blank, tmp_path):
+    def stray(ws, wb):
+        ws["XFD1048576"] = "x"
+
+    r = returned(act_config, act_blank["SS"], tmp_path, edit=stray)
+    assert r.findings == [] and len(r.actions) == 5
