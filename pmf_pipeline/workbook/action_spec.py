@@ -21,6 +21,7 @@ from pmf_pipeline.config.models import Config
 from pmf_pipeline.config.plan import Action, ActionHistory
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.actions import expected_percent
+from pmf_pipeline.workbook.cells import canonical
 
 LastActions = Mapping[str, ActionHistory]  # action ref -> its last update before the period
 
@@ -31,8 +32,6 @@ def canonical_cell(value: object) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.isoformat()
-    from pmf_pipeline.workbook.spec import canonical
-
     return canonical(value)
 
 

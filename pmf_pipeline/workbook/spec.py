@@ -20,21 +20,10 @@ from pmf_pipeline.master.earlier import EarlierFigures, from_history
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import Thresholds, as_reported, thresholds
 from pmf_pipeline.workbook.action_spec import ActionSpec, LastActions, action_specs, actions_fingerprint
+from pmf_pipeline.workbook.cells import canonical
 
 TEMPLATE_VERSION = 1
-
-
-def canonical(value: object) -> str:
-    """One spelling for a cell value, whichever program wrote or read it (90, 90.0 and '90' differ)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float, Decimal)):
-        d = value if isinstance(value, Decimal) else Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        d = d.normalize()
-        return format(d, "f")
-    return str(value)
+__all__ = ["TEMPLATE_VERSION", "ReturnSpec", "RowSpec", "build_spec", "canonical"]
 
 
 @dataclass(frozen=True)
