@@ -278,3 +278,11 @@ def test_a_far_stray_cell_on_the_actions_sheet_is_read_bounded(act_config, act_b
 
     r = returned(act_config, act_blank["SS"], tmp_path, edit=stray)
     assert r.findings == [] and len(r.actions) == 5
+
+
+def test_sound_action_updates_give_no_findings(act_config, act_blank, tmp_path):
+    from pmf_pipeline.workbook.fill import sound_action_updates
+
+    path = fill_return(act_blank["SS"], full(act_config, "SS"), tmp_path / "r.xlsx", actions=sound_action_updates(build_spec(act_config, PERIOD, "SS")))
+    r = validate_bytes(path.read_bytes(), path.name, act_config, PERIOD)
+    assert r.findings == [] and len(r.actions) == 5
