@@ -12,15 +12,14 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
-from pmf_pipeline.rules.actions import SELF_LOOKS
+from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.text import put
 from pmf_pipeline.workbook import action_layout, layout
-from pmf_pipeline.workbook.spec import ReturnSpec
 
 
 @dataclass(frozen=True)
@@ -65,11 +64,15 @@ def fill_return(
     """Type ``entries`` (by PI reference) into the return at ``path``, and ``actions`` (by action reference)
     into its Actions sheet; save to ``out`` (default: in place).
 
-    ``saved_at`` sets the time the workbook records as last saved (as Excel does on saving).
+    Without ``actions``, every action on the sheet is given a sound update, as a diligent updater
+    would from what the sheet shows (``sound_updates``); ``actions={}`` leaves them all blank, and
+    a dict types those given only. ``saved_at`` sets the time the workbook records as last saved
+    (as Excel does on saving).
     """
     wb = openpyxl.load_workbook(path)
-    if actions:
-        _fill_actions(wb[action_layout.ACTIONS_SHEET], actions)
+    if action_layout.ACTIONS_SHEET in wb.sheetnames:
+        ws_actions = wb[action_layout.ACTIONS_SHEET]
+        _fill_actions(ws_actions, sound_updates(ws_actions, _quarter_end(wb)) if actions is None else actions)
     ws = wb[layout.RETURN_SHEET]
     ref_col = layout.col_index("ref") + 1
     row = layout.FIRST_ROW
@@ -89,22 +92,59 @@ def fill_return(
     return target
 
 
-def _fill_actions(ws: object, actions: dict[str, ActionEntry]) -> None:
+def _fill_actions(ws: Any, actions: dict[str, ActionEntry]) -> None:
     ref_col = action_layout.col_index("ref") + 1
     row = action_layout.FIRST_ROW
-    while ws.cell(row=row, column=ref_col).value:  # type: ignore[attr-defined]
-        entry = actions.get(ws.cell(row=row, column=ref_col).value)  # type: ignore[attr-defined]
+    while ws.cell(row=row, column=ref_col).value:
+        entry = actions.get(ws.cell(row=row, column=ref_col).value)
         if entry is not None:
             for key in ACTION_INPUTS:
                 value = getattr(entry, key)
                 if value is not None:
-                    target = ws[action_layout.cell(key, row)]  # type: ignore[index]
+                    target = ws[action_layout.cell(key, row)]
                     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                         value = dt.datetime.combine(value, dt.time(0))
                     put(target, value)
                     if isinstance(value, dt.datetime):
                         target.number_format = action_layout.DATE_FORMAT
         row += 1
+
+
+def _quarter_end(wb: Any) -> dt.date:
+    meta = {row[0].value: row[1].value for row in wb[layout.META_SHEET].iter_rows(max_col=2) if row[0].value}
+    return Period.parse(str(meta["period"])).end_date
+
+
+def sound_updates(ws: Any, quarter_end: dt.date) -> dict[str, ActionEntry]:
+    """A sound update of every action on an Actions sheet, from what it shows: on track (at least the
+    expected % and last quarter's), rated as planned, with commentary; an action due by the quarter's
+    end completed on its due date; one last reported completed or cancelled left blank."""
+    ratings = _rating_choices(ws)
+    best = ratings[0] if ratings else "Green"
+    green = next((r for r in ratings if r.casefold().startswith("green")), best)
+    out: dict[str, ActionEntry] = {}
+    row = action_layout.FIRST_ROW
+    while ref := ws[action_layout.cell("ref", row)].value:
+        value = {k: ws[action_layout.cell(k, row)].value for k in ("last_status", "last_percent", "expected", "due")}
+        row += 1
+        if value["last_status"] in ("Completed", "Cancelled"):
+            continue
+        due = value["due"].date() if isinstance(value["due"], dt.datetime) else value["due"]
+        if isinstance(due, dt.date) and due <= quarter_end:
+            out[ref] = ActionEntry("Completed", 100, best, completed_on=due, commentary="Completed as planned.", updated_by="A. Updater")
+            continue
+        pct = max(math.ceil(float(value["expected"] or 0)), math.ceil(float(value["last_percent"] or 0)))
+        out[ref] = ActionEntry("In progress", min(pct, 100), green, commentary="On plan this quarter.", updated_by="A. Updater")
+    return out
+
+
+def _rating_choices(ws: Any) -> list[str]:
+    """The Rating column's drop-down list, as the workbook offers it."""
+    letter = action_layout.col_letter("rating")
+    for dv in ws.data_validations.dataValidation:
+        if dv.type == "list" and str(dv.sqref).startswith(letter):
+            return [x for x in (dv.formula1 or "").strip('"').split(",") if x]
+    return []
 
 
 def _set_saved_at(path: Path, when: dt.datetime) -> None:
@@ -117,23 +157,3 @@ def _set_saved_at(path: Path, when: dt.datetime) -> None:
             if info.filename == "docProps/core.xml":
                 blob = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", blob)
             zf.writestr(info, blob)
-
-
-def sound_action_updates(spec: ReturnSpec, updated_by: str = "A. Updater") -> dict[str, ActionEntry]:
-    """A sound update of every action a return asks for (on track, with commentary), for tests and benchmarks.
-
-    An action whose plan is past its due date is completed on its due date; one last reported
-    completed or cancelled is left blank (its last update stands)."""
-    out: dict[str, ActionEntry] = {}
-    for a in spec.actions:
-        if a.shown["last_status"] in ("Completed", "Cancelled"):
-            continue
-        best = next(iter(SELF_LOOKS[spec.action_scheme].values())).label
-        green = SELF_LOOKS[spec.action_scheme]["green"].label
-        if a.expected >= 100:
-            out[a.action.ref] = ActionEntry("Completed", 100, best, completed_on=a.action.due, commentary="Completed as planned.", updated_by=updated_by)
-            continue
-        last = a.shown["last_percent"]
-        pct = max(math.ceil(a.expected), int(last) if isinstance(last, Decimal) else 0)
-        out[a.action.ref] = ActionEntry("In progress", pct, green, commentary="On plan this quarter.", updated_by=updated_by)
-    return out

@@ -280,9 +280,17 @@ def test_a_far_stray_cell_on_the_actions_sheet_is_read_bounded(act_config, act_b
     assert r.findings == [] and len(r.actions) == 5
 
 
-def test_sound_action_updates_give_no_findings(act_config, act_blank, tmp_path):
-    from pmf_pipeline.workbook.fill import sound_action_updates
-
-    path = fill_return(act_blank["SS"], full(act_config, "SS"), tmp_path / "r.xlsx", actions=sound_action_updates(build_spec(act_config, PERIOD, "SS")))
+def test_a_return_filled_without_saying_what_of_the_actions_gets_sound_updates(act_config, act_blank, tmp_path):
+    """fill_return's default, for the many tests about PIs: every action soundly updated from what the sheet shows."""
+    path = fill_return(act_blank["SS"], full(act_config, "SS"), tmp_path / "r.xlsx")
     r = validate_bytes(path.read_bytes(), path.name, act_config, PERIOD)
-    assert r.findings == [] and len(r.actions) == 5
+    assert r.findings == [] and [(a.action_ref, a.status, a.carried) for a in r.actions] == [
+        ("SS.1", "in progress", False),
+        ("SS.2", "completed", False),
+        ("SS.3", "completed", True),
+        ("SS.4", "in progress", False),
+        ("SS.5", "in progress", False),
+    ]
+    path = fill_return(act_blank["SS"], full(act_config, "SS"), tmp_path / "blank.xlsx", actions={})
+    r = validate_bytes(path.read_bytes(), path.name, act_config, PERIOD)
+    assert [(f.code, f.pi_ref) for f in r.findings] == [("action_update_missing", ref) for ref in ("SS.1", "SS.2", "SS.4", "SS.5")]
