@@ -52,9 +52,10 @@ def sample_action_entry(action: Action, config: Config, period: Period, updater:
             return ActionEntry(
                 "Completed", 100, SELF_LOOKS[scheme].get("blue", SELF_LOOKS[scheme]["green"]).label, completed_on=done_on, commentary=DONE, updated_by=updater
             )
-        pct = max(floor, Decimal(rng.randint(80, 95)))
+        pct = max(floor, Decimal(rng.randint(72, 88)))  # needs monitoring against 100% expected: amber fits
         revised = end + dt.timedelta(days=rng.choice((31, 61, 92)))
-        return ActionEntry("In progress", int(pct), _rating(scheme, "amber"), revised_due=revised, commentary=LATE, updated_by=updater)
+        rating = _rating(scheme, "amber") if pct < 90 else fitting(scheme, pct, expected)[0]
+        return ActionEntry("In progress", int(pct), rating, revised_due=revised, commentary=LATE, updated_by=updater)
     factor = Decimal(str(round(rng.uniform(0.75, 1.2), 2)))
     pct = min(Decimal(99), max(floor, (expected * factor).quantize(Decimal(1))))
     rating, text = fitting(scheme, pct, expected)
