@@ -14,6 +14,10 @@ that cover it, not the rest.
 
 Every run that renders packs adds a publication to the manifest (``master.manifest``); so does
 ``pmf report`` (``publish_packs``), which renders every pack. Earlier publications are kept.
+
+Beside the packs each such run writes the accessibility statements (``packs.statement``), in English and
+Welsh, recorded in the publication with their hashes; they count as packs for "nothing changed": a
+statement missing or altered on disk is written again on the next run (the packs themselves are kept).
 """
 
 from __future__ import annotations
@@ -25,12 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from pmf_pipeline.config.frozen import config_for_period
+from pmf_pipeline.config.models import Config
 from pmf_pipeline.master import paths
-from pmf_pipeline.master.manifest import digest, inputs, intact, latest_publication, pack_record, record_publication
+from pmf_pipeline.master.manifest import digest, inputs, intact, latest_publication, pack_record, record_publication, statement_record
 from pmf_pipeline.master.results import period_results
 from pmf_pipeline.master.store import Store, data_lock
 from pmf_pipeline.packs.build import period_packs
 from pmf_pipeline.packs.render import Rendered, pack_key, render_packs
+from pmf_pipeline.packs.statement import write_statements
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.findings_workbook import complete_findings_workbooks, write_findings_workbooks
 from pmf_pipeline.returns.ingest import FileOutcome, IngestSummary, collect_files, ingest
@@ -62,7 +68,14 @@ class QuarterSummary:
 
 
 def _packs_intact(data_dir: Path, publication: dict[str, Any]) -> bool:
-    return bool(publication.get("packs")) and all(intact(data_dir, p) for p in publication["packs"])
+    """The publication's packs and accessibility statements are on disk as written (a publication from
+    before the statements were written has none, so the next run writes them)."""
+    files = publication.get("packs", []) + publication.get("statements", [])
+    return bool(publication.get("packs")) and bool(publication.get("statements")) and all(intact(data_dir, p) for p in files)
+
+
+def _write_statements(config: Config, data_dir: Path, out_dir: Path) -> list[dict[str, Any]]:
+    return [statement_record(data_dir, s.lang, path) for s, path in write_statements(config.framework, out_dir)]
 
 
 def run_quarter(
@@ -115,9 +128,10 @@ def run_quarter(
             if on_render:
                 on_render(len(todo), len(kept))
             rendered = render_packs(todo, out_dir, pdf=pdf, on_progress=on_pack)
+            statements = _write_statements(config, data_dir, out_dir)
             fresh = {r.slug: pack_record(data_dir, r, keys[r.slug], when.isoformat()) for r in rendered}
             records = [kept.get(p.slug) or fresh[p.slug] for p in packs]
-            record_publication(data_dir, period, store, results, records, when.isoformat(), out_dir, "quarter", recorded_at.isoformat())
+            record_publication(data_dir, period, store, results, records, when.isoformat(), out_dir, "quarter", recorded_at.isoformat(), statements)
             return QuarterSummary(
                 period, summary, states, statuses, records, True, out_dir, rerendered=len(todo), findings_workbooks=written, report_dir=folder
             )
@@ -143,12 +157,13 @@ def publish_packs(
         when = generated_at or recorded_at
         packs = period_packs(config, data_dir, period, when, when.date())
         rendered = render_packs(packs, out_dir, pdf=pdf, on_progress=on_pack)
+        statements = _write_statements(config, data_dir, out_dir)
         keys = {p.slug: pack_key(p) for p in packs}
         store = Store(data_dir)
         try:
             results = period_results(config, store, period)
             records = [pack_record(data_dir, r, keys[r.slug], when.isoformat()) for r in rendered]
-            record_publication(data_dir, period, store, results, records, when.isoformat(), out_dir, "report", recorded_at.isoformat())
+            record_publication(data_dir, period, store, results, records, when.isoformat(), out_dir, "report", recorded_at.isoformat(), statements)
         finally:
             store.close()
     return rendered

@@ -62,7 +62,7 @@ def blank(blank_returns, tmp_path):
 
 
 # Folders that tools write in the repository by design (all in .gitignore): not the tests' doing.
-_TOOL_FOLDERS = {".git", ".venv", ".pytest_cache", ".hypothesis", "__pycache__", ".mypy_cache", ".ruff_cache"}
+_TOOL_FOLDERS = {".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__", ".mypy_cache", ".ruff_cache"}
 
 
 def _listing(folder: Path) -> dict[str, tuple[int, int]]:

@@ -34,6 +34,18 @@ def report(settings: Settings, period: Period, out_dir: Path, no_pdf: bool, gene
         f"Wrote {len(rendered)} packs for {period} to {out_dir}/ ({sum(r.pages for r in rendered)} PDF pages). "
         f"Recorded in {manifest_path(settings.data_dir, period)} for the audit."
     )
+    from pmf_pipeline.config.frozen import config_for_period
+
+    click.echo(_statements_note(config_for_period(settings.config_dir, settings.data_dir, period).framework.contact))
+
+
+def _statements_note(contact: str | None) -> str:
+    """Where the accessibility statements are (``packs.statement``), and what to do before publishing them."""
+    from pmf_pipeline.packs.statement import CONTACT_MARKER, STATEMENTS
+
+    names = " and ".join(s.file_name for s in STATEMENTS)
+    todo = "" if contact else f" They say {CONTACT_MARKER} where a reader asks for another format: set contact: in framework.yaml."
+    return f"Accessibility statements beside the packs: {names}.{todo}"
 
 
 def _report(settings: Settings, period: Period, out_dir: Path, pdf: bool, generated_at: dt.datetime | None):  # type: ignore[no-untyped-def]
@@ -132,4 +144,5 @@ def quarter(
             + (f", {kept} unchanged since the last run and kept" if kept else "")
             + f" ({sum(p['pages'] for p in summary.packs)} PDF pages in all). Manifest: {manifest_path(settings.data_dir, period)}"
         )
+        click.echo(_statements_note(ing.config.framework.contact))
     sys.exit(1 if summary.has_problems else 0)

@@ -197,6 +197,9 @@ class Framework(_Model):
     action_kinds: tuple[ActionKind, ...] = Field(default=DEFAULT_ACTION_KINDS, min_length=1)
     # Times in packs are shown in this IANA time zone ("Data as at 24 July 2026 10:00 BST"); stored times stay UTC.
     timezone: str = "Europe/London"
+    # How a reader asks for a pack in another format (an email address, a phone number, a web page), given in the
+    # accessibility statement written beside the packs; without it the statement says "[contact]" for the council to replace.
+    contact: str | None = None
 
     @field_validator("timezone")
     @classmethod

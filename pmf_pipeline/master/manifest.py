@@ -107,6 +107,12 @@ def pack_record(data_dir: str | Path, r: Rendered, key: str, prepared: str) -> d
     }
 
 
+def statement_record(data_dir: str | Path, lang: str, path: Path) -> dict[str, Any]:
+    """An accessibility statement written beside the packs (``packs.statement``), as a publication records it:
+    like a pack's HTML, so ``intact`` checks it the same way."""
+    return {"lang": lang, "html": paths.relative(data_dir, path), "html_sha256": file_hash(path)}
+
+
 def pack_file(data_dir: str | Path, record: dict[str, Any], kind: str) -> Path | None:
     """Where a recorded pack's html or pdf file is, from any working folder (None if it has none)."""
     if not record.get(kind):
@@ -136,8 +142,10 @@ def record_publication(
     out_dir: str | Path,
     command: str,
     recorded_at: str,
+    statements: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Add a publication to the period's manifest (earlier ones are kept); return it."""
+    """Add a publication to the period's manifest (earlier ones are kept); return it. ``statements``: the
+    accessibility statements written beside the packs (``statement_record``)."""
     ins = inputs(store, data_dir, period)
     publication = {
         "command": command,
@@ -153,6 +161,8 @@ def record_publication(
         "statuses": {r.pi.ref: {"status": r.status, "trend": r.trend, "actual": None if r.actual is None else format(r.actual, "f")} for r in results},
         "packs": packs,
     }
+    if statements is not None:
+        publication["statements"] = statements
     manifest = {"period": str(period), "publications": [*publications(load_manifest(data_dir, period)), publication]}
     path = paths.manifest_path(data_dir, period)
     path.parent.mkdir(parents=True, exist_ok=True)

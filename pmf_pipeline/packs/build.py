@@ -11,6 +11,7 @@ from pmf_pipeline.master.results import period_results
 from pmf_pipeline.master.store import Store
 from pmf_pipeline.packs.content import Pack, build_packs
 from pmf_pipeline.packs.render import Rendered, render_packs
+from pmf_pipeline.packs.statement import write_statements
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.tracker import return_states
 
@@ -37,6 +38,9 @@ def report(
     generated_at: dt.datetime | None = None,
     on_progress: Callable[[Rendered], None] | None = None,
 ) -> list[Rendered]:
+    """Render the period's packs into ``out_dir``, with the accessibility statements beside them (``packs.statement``)."""
     today = generated_at.date() if generated_at else None
     packs = period_packs(config, data_dir, period, generated_at, today)
-    return render_packs(packs, out_dir, pdf=pdf, on_progress=on_progress)
+    rendered = render_packs(packs, out_dir, pdf=pdf, on_progress=on_progress)
+    write_statements(config.framework, out_dir)
+    return rendered

@@ -131,12 +131,20 @@ def _fetcher():  # type: ignore[no-untyped-def]
 
 
 def render_pdf(html: str, out: Path) -> int:
-    """Write the PDF (whole or not at all); return its page count."""
+    """Write the PDF (whole or not at all); return its page count.
+
+    The PDF is tagged (``pdf_tags``): a structure tree of headings, lists, tables with their header
+    cells and figures, in reading order, with the document's language (``<html lang>``) and title
+    shown as the window title, so a screen reader can read it. It is not written as the ``pdf/ua-1``
+    variant: that variant only adds a claim of PDF/UA conformance to the metadata, and WeasyPrint
+    leaves running headers and footers outside the tree rather than marking them as artefacts, so
+    the claim would not be true. A chart's ``<title>`` becomes its figure's ``/Alt`` (WeasyPrint 70).
+    """
     from weasyprint import HTML
 
     doc = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=_fetcher()).render()
     with replacing(out) as tmp:
-        doc.write_pdf(tmp)
+        doc.write_pdf(tmp, pdf_tags=True)
     return len(doc.pages)
 
 

@@ -95,8 +95,9 @@ def test_init_then_the_whole_quarter_in_the_councils_words(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Statuses: met 3, not rated 1, off target 1" in result.output
 
-    pages = {p.name: p.read_text(encoding="utf-8") for p in (folder / "packs").glob("*.html")}
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (folder / "packs").glob(f"{period}_*.html")}
     assert len(pages) == 3, sorted(pages)  # the overview, the committee's and the directorate's
+    assert "Anytown Borough Council" in (folder / "packs" / "accessibility-statement.html").read_text(encoding="utf-8")  # and the statement beside them
     for name, html in pages.items():
         assert not [w for w in WELSH if w in html], name
         assert "Council Plan priority" in html and "<strong>SDL</strong>, Single Data List." in html and "<strong>Local</strong>, local measure." in html, name

@@ -77,3 +77,52 @@ def layout_problems(chromium: str, pages: dict[str, str], widths: tuple[int, ...
         m = re.search(rf'<pre id="r{i}">(.*?)</pre>', out, re.S)
         found[key] = json.loads(html.unescape(m.group(1))) if m and m.group(1).startswith("{") else {"error": (m.group(1) if m else out[:300])}
     return found
+
+
+# axe-core's WCAG 2.2 AA rules, as the accessibility statement says the packs are tested.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+AXE_RUN = """<script>
+axe.run(document, {runOnly: {type: "tag", values: TAGS}, resultTypes: ["violations"]}).then(function (r) {
+  var found = r.violations.map(function (v) {
+    return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 5).map(function (n) { return n.target.join(" "); })};
+  });
+  done({violations: found, passes: r.passes.length});
+}, function (e) { done({error: String(e)}); });
+function done(result) {
+  var pre = document.createElement("pre");
+  pre.id = "AXE-RESULT";
+  pre.textContent = JSON.stringify(result);
+  document.body.appendChild(pre);
+}
+</script>"""
+
+
+def axe_results(chromium: str, axe_js: Path, page: str, width: int, work: Path) -> dict:
+    """Run axe-core on one page laid out ``width`` px wide in headless Chromium: its violations
+    (id, impact, help, how many nodes and the first five targets) and how many rules passed.
+
+    axe and the call that runs it are added to a copy of the page (the packs hold no script);
+    ``--virtual-time-budget`` lets axe's asynchronous run finish before ``--dump-dom`` prints the page.
+    """
+    script = "<script>" + axe_js.read_text(encoding="utf-8").replace("</script", "<\\/script") + "</script>"
+    doc = page.replace("</body>", script + AXE_RUN.replace("TAGS", json.dumps(list(AXE_TAGS))) + "</body>")
+    path = work / f"axe-{width}.html"
+    path.write_text(doc, encoding="utf-8")
+    out = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={work / 'profile'}",
+            f"--window-size={width},900",
+            "--virtual-time-budget=60000",
+            "--dump-dom",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
+    m = re.search(r'<pre id="AXE-RESULT">(.*?)</pre>', out, re.S)
+    return json.loads(html.unescape(m.group(1))) if m else {"error": "axe did not finish: " + out[-300:]}
