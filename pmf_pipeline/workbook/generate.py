@@ -224,10 +224,10 @@ def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook, password: 
             plain,
         ),
         ("", plain),
-        *[(text, h3 if heading else plain) for text, heading in actions_instructions(spec)],
         ("Please do not", h3),
         ("Add, delete or reorder rows, or change the pre-filled columns: the return is checked against what was sent and would be rejected.", plain),
         ("Save it in another format (keep .xlsx), or rename it. Email it back to the corporate performance team.", plain),
+        *[(text, h3 if heading else plain) for text, heading in actions_instructions(spec)],  # none without actions
     ]
     for i, (text, fmt) in enumerate(lines):
         ws.write_string(i, 0, text, fmt)
