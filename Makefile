@@ -50,3 +50,13 @@ clean:
 mutants: $(STAMP)
 	$(BIN)/mutmut run --max-children 2
 	$(BIN)/mutmut results
+
+## Extract the fixed text of the package and the pack templates into the catalogue template (pmf.pot) and
+## merge it into the Welsh catalogue (pmf.po): new messages arrive untranslated, flags such as `unchecked`
+## are kept, and no translation is guessed (no fuzzy matching: a fuzzy translation would not be used).
+LOCALE := pmf_pipeline/i18n/locale
+.PHONY: catalogues
+catalogues: $(STAMP)
+	$(BIN)/pybabel extract --mapping-file babel.cfg --no-default-keywords --keyword _ --keyword gettext --keyword ngettext:1,2 --keyword N_ \
+		--no-location --project pmf-pipeline --copyright-holder "pmf-pipeline contributors" --output-file $(LOCALE)/pmf.pot .
+	$(BIN)/pybabel update --input-file $(LOCALE)/pmf.pot --output-dir $(LOCALE) --domain pmf --locale cy --no-fuzzy-matching --ignore-obsolete

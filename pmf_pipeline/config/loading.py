@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from pmf_pipeline.config.explain import Problems, explain, nearest
 from pmf_pipeline.config.models import ALL_CONFIG_FILES, CONFIG_FILES, DEFAULT_PI_TYPES, PI, Config, Framework
-from pmf_pipeline.config.plan import DEFAULT_ACTION_KINDS
+from pmf_pipeline.config.plan import DEFAULT_ACTION_KINDS, ActionScheme
 from pmf_pipeline.config.plan_files import load_action_history, load_actions
 from pmf_pipeline.config.tables import load_history, load_targets
 from pmf_pipeline.errors import ConfigError
@@ -56,8 +56,10 @@ def load_config(folder: str | Path) -> Config:
     pis, skip = _load_pis(folder / "pis.yaml", known, problems)
     targets = load_targets(folder / "targets.csv", pis, skip, problems)
     history = load_history(folder / "history.csv", pis, skip, problems)
-    actions = load_actions(folder / "actions.yaml", known, known.action_kinds, _read_yaml, problems)
-    action_history = load_action_history(folder / "action_history.csv", actions, problems)
+    broken_actions: set[str] = set()
+    actions = load_actions(folder / "actions.yaml", known, known.action_kinds, _read_yaml, problems, broken_actions)
+    scheme = framework.action_scheme.value if framework is not None else known.action_scheme
+    action_history = load_action_history(folder / "action_history.csv", actions, problems, scheme, broken_actions)
     if problems or framework is None:
         raise problems.error()
     hashes = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in ALL_CONFIG_FILES if (folder / name).exists()}
@@ -77,6 +79,8 @@ class _Known:
         self.pi_types = [t.code for t in DEFAULT_PI_TYPES] if types is None else list(self._codes(types, None) or {}) or None
         kinds = raw.get("action_kinds")
         self.action_kinds = [k.code for k in DEFAULT_ACTION_KINDS] if kinds is None else list(self._codes(kinds, None) or {}) or None
+        scheme = raw.get("action_scheme", ActionScheme.expected_progress.value)
+        self.action_scheme = scheme if scheme in {s.value for s in ActionScheme} else None  # None: not checked
 
     @staticmethod
     def _codes(entries: Any, child: str | None) -> dict[str, set[str] | None] | None:

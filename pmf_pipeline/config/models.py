@@ -12,6 +12,11 @@ Files:
 - ``history.csv``: actuals of earlier quarters (``period`` like 2025-26-Q2; annual PIs use their due quarter).
 - ``actions.yaml`` and ``action_history.csv`` (optional): the actions library and earlier updates
   (``plan.py``); a council without them reports PIs only.
+
+Welsh and English: ``languages`` says which languages the council publishes in, in reading order
+(``[cy, en]``: Welsh first). Every text that reaches a reader may carry its Welsh form beside it, in
+the same field name with ``_cy`` added (``name_cy``, ``title_cy``, ``labels_cy``); a missing Welsh form
+falls back to the English (``i18n.in_language``) and ``pmf check-config`` lists it (``welsh.py``).
 """
 
 from __future__ import annotations
@@ -27,11 +32,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from pmf_pipeline.config.plan import DEFAULT_ACTION_KINDS, Action, ActionHistory, ActionKind, ActionScheme
 from pmf_pipeline.config.spellings import fraction, uk_date
 from pmf_pipeline.errors import UsageError
+from pmf_pipeline.i18n.languages import ENGLISH, language_list
 from pmf_pipeline.periods import FinancialYear, Period
 
 CONFIG_FILES = ("framework.yaml", "pis.yaml", "targets.csv", "history.csv")
 OPTIONAL_FILES = ("actions.yaml", "action_history.csv")  # a council that tracks no actions has neither
 ALL_CONFIG_FILES = CONFIG_FILES + OPTIONAL_FILES
+
+# A list of language codes in reading order (``[cy, en]``), each one pmf knows (i18n.languages).
+Languages = Annotated[tuple[str, ...], BeforeValidator(language_list)]
 
 # Written as spreadsheet users write them (see spellings.py): 10%, 10 % or 0.10; 24/07/2026 or 2026-07-24.
 Fraction = Annotated[Decimal, BeforeValidator(fraction)]
@@ -79,25 +88,31 @@ class _Model(BaseModel):
 class Service(_Model):
     code: str
     name: str
+    name_cy: str = ""
 
 
 class Directorate(_Model):
     code: str = Field(pattern=r"^[A-Za-z0-9_]+$")
     name: str
+    name_cy: str = ""
     services: tuple[Service, ...] = ()
     # How its returns come: one workbook for the directorate, or one per service (``pmf generate
     # --by-service``); the return tracker expects, and chases, one return per service when by_service.
     returns: Literal["by_directorate", "by_service"] = "by_directorate"
+    # The language(s) of its updater workbooks, when not the council's (``Framework.workbook_languages_for``).
+    workbook_languages: Languages | None = None
 
 
 class Aim(_Model):
     code: str
     title: str
+    title_cy: str = ""
 
 
 class Objective(_Model):
     code: str
     title: str
+    title_cy: str = ""
     aims: tuple[Aim, ...] = ()
 
 
@@ -110,6 +125,7 @@ class Remit(_Model):
 class Committee(_Model):
     code: str = Field(pattern=r"^[A-Za-z0-9_]+$")
     name: str
+    name_cy: str = ""
     remit: Remit = Remit()
 
 
@@ -120,6 +136,9 @@ class Term(_Model):
 
     singular: str = Field(min_length=1)
     plural: str = ""
+    # Welsh forms: written in full, as Welsh plurals are rarely the singular and a letter (amcan, amcanion).
+    singular_cy: str = ""
+    plural_cy: str = ""
 
     @model_validator(mode="before")
     @classmethod
@@ -143,9 +162,10 @@ class Term(_Model):
 class Terms(_Model):
     """The council's own words for its objectives, their aims and its committees (``terms:``)."""
 
-    objective: Term = Term(singular="wellbeing objective")
-    aim: Term = Term(singular="aim")
-    committee: Term = Term(singular="scrutiny committee")
+    # The defaults' Welsh forms are the glossary's (docs/glossary.md), not yet checked by a Welsh speaker.
+    objective: Term = Term(singular="wellbeing objective", singular_cy="amcan llesiant", plural_cy="amcanion llesiant")
+    aim: Term = Term(singular="aim", singular_cy="nod", plural_cy="nodau")
+    committee: Term = Term(singular="scrutiny committee", singular_cy="pwyllgor craffu", plural_cy="pwyllgorau craffu")
 
 
 class PIType(_Model):
@@ -156,14 +176,51 @@ class PIType(_Model):
     short: str = Field(min_length=1)
     name: str = Field(min_length=1)
     description: str = ""
+    short_cy: str = ""
+    name_cy: str = ""
+    description_cy: str = ""
 
 
-# The Welsh frameworks' four types: the default when framework.yaml has no ``pi_types:``.
+# The Welsh frameworks' four types: the default when framework.yaml has no ``pi_types:``. Their Welsh
+# forms are the glossary's (docs/glossary.md), not yet checked by a Welsh speaker; the short forms stay
+# as the national data sets print them (PAM, SSM).
 DEFAULT_PI_TYPES = (
-    PIType(code="pam", short="PAM", name="Public Accountability Measure", description="Reported by every council in Wales, so that councils can be compared."),
-    PIType(code="social_services", short="SSM", name="Social Services measure", description="Set nationally for social services in Wales."),
-    PIType(code="national", short="National", name="national indicator", description="Set nationally and reported by councils."),
-    PIType(code="local", short="Local", name="local measure", description="Chosen by the council to follow its own priorities."),
+    PIType(
+        code="pam",
+        short="PAM",
+        name="Public Accountability Measure",
+        description="Reported by every council in Wales, so that councils can be compared.",
+        short_cy="PAM",
+        name_cy="Mesur Atebolrwydd Cyhoeddus",
+        description_cy="Mae pob cyngor yng Nghymru yn adrodd arno, fel y gellir cymharu cynghorau.",
+    ),
+    PIType(
+        code="social_services",
+        short="SSM",
+        name="Social Services measure",
+        description="Set nationally for social services in Wales.",
+        short_cy="SSM",
+        name_cy="mesur Gwasanaethau Cymdeithasol",
+        description_cy="Wedi'i osod yn genedlaethol ar gyfer gwasanaethau cymdeithasol yng Nghymru.",
+    ),
+    PIType(
+        code="national",
+        short="National",
+        name="national indicator",
+        description="Set nationally and reported by councils.",
+        short_cy="Cenedlaethol",
+        name_cy="dangosydd cenedlaethol",
+        description_cy="Wedi'i osod yn genedlaethol, a chynghorau'n adrodd arno.",
+    ),
+    PIType(
+        code="local",
+        short="Local",
+        name="local measure",
+        description="Chosen by the council to follow its own priorities.",
+        short_cy="Lleol",
+        name_cy="mesur lleol",
+        description_cy="Wedi'i ddewis gan y cyngor i ddilyn ei flaenoriaethau ei hun.",
+    ),
 )
 
 
@@ -175,10 +232,17 @@ class StatusScheme(Enum):
 
 class Framework(_Model):
     council: str
+    council_cy: str = ""
+    # The languages the council publishes its packs in, in reading order: [en], [cy] or [cy, en] (Welsh read first).
+    languages: Languages = (ENGLISH,)
+    # The language(s) of updater workbooks, unless a directorate says otherwise (its ``workbook_languages``);
+    # None: English when the council publishes in English, else its first language (``workbook_languages_for``).
+    workbook_languages: Languages | None = None
     financial_year_start_month: Literal[4] = 4
     tolerance: Fraction = Field(default=Decimal("0.10"), ge=0, lt=1)
     status_scheme: StatusScheme = StatusScheme.three_level
     labels: dict[str, str] = {}
+    labels_cy: dict[str, str] = {}  # Welsh labels of the status scheme's ratings, by code, as ``labels``
     swing_warning: Fraction = Field(default=Decimal("0.25"), gt=0)
     deadline_days_after_quarter_end: int = Field(default=21, ge=0, le=120)
     deadlines: dict[str, UKDate] = {}
@@ -200,6 +264,34 @@ class Framework(_Model):
     # How a reader asks for a pack in another format (an email address, a phone number, a web page), given in the
     # accessibility statement written beside the packs; without it the statement says "[contact]" for the council to replace.
     contact: str | None = None
+
+    @model_validator(mode="after")
+    def _workbook_languages_published(self) -> Framework:
+        where = [("workbook_languages", self.workbook_languages)] + [
+            (f"directorate {d.code}, workbook_languages", d.workbook_languages) for d in self.directorates
+        ]
+        for field, langs in where:
+            extra = [c for c in langs or () if c not in self.languages]
+            if extra:
+                raise ValueError(
+                    f"{field}: {', '.join(extra)} is not among the council's languages ({', '.join(self.languages)}); "
+                    f"add it to languages: or take it out of workbook_languages"
+                )
+        return self
+
+    def workbook_languages_for(self, directorate: Directorate) -> tuple[str, ...]:
+        """The language(s) of a directorate's updater workbooks: its own ``workbook_languages``, else the
+        council's, else English when the council publishes in English (as most Welsh councils send most
+        services, even a council that publishes Welsh first), else the council's first language."""
+        if directorate.workbook_languages:
+            return directorate.workbook_languages
+        if self.workbook_languages:
+            return self.workbook_languages
+        return (ENGLISH,) if ENGLISH in self.languages else self.languages[:1]
+
+    def labels_in(self, lang: str) -> dict[str, str]:
+        """The labels the council gives its status scheme's ratings in ``lang`` (the rest are the catalogue's)."""
+        return self.labels_cy if lang == "cy" else self.labels
 
     @field_validator("timezone")
     @classmethod
@@ -271,6 +363,8 @@ class PI(_Model):
     ref: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.\-]*$")
     title: str
     definition: str
+    title_cy: str = ""
+    definition_cy: str = ""
     type: str  # a code from the framework's pi_types, checked on loading
     directorate: str
     service: str | None = None

@@ -20,6 +20,7 @@ has started by the quarter's end (``Action.due_update``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -76,24 +77,32 @@ class ActionKind(_Model):
 
     code: str = Field(pattern=r"^[A-Za-z0-9_]+$")
     name: str = Field(min_length=1)
+    name_cy: str = ""  # its Welsh form (framework.yaml ``languages``)
 
 
+# The Welsh forms are the glossary's (docs/glossary.md), not yet checked by a Welsh speaker.
 DEFAULT_ACTION_KINDS = (
-    ActionKind(code="commitment", name="Corporate plan commitment"),
-    ActionKind(code="service_plan", name="Service plan action"),
-    ActionKind(code="regulator", name="Regulator recommendation"),
+    ActionKind(code="commitment", name="Corporate plan commitment", name_cy="Ymrwymiad y cynllun corfforaethol"),
+    ActionKind(code="service_plan", name="Service plan action", name_cy="Cam gweithredu'r cynllun gwasanaeth"),
+    ActionKind(code="regulator", name="Regulator recommendation", name_cy="Argymhelliad rheoleiddiwr"),
 )
 
 
 class Milestone(_Model):
     title: str = Field(min_length=1)
+    title_cy: str = ""
     due: UKDate
 
 
+REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.\-]*$")
+
+
 class Action(_Model):
-    ref: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.\-]*$", max_length=40)
+    ref: str = Field(max_length=40)
     title: str = Field(min_length=1)
     description: str = ""
+    title_cy: str = ""
+    description_cy: str = ""
     kind: str  # a code from the framework's action_kinds, checked on loading
     directorate: str
     service: str | None = None
@@ -109,8 +118,20 @@ class Action(_Model):
     @model_validator(mode="before")
     @classmethod
     def _one_year(cls, v: Any) -> Any:
-        if isinstance(v, dict) and isinstance(v.get("years"), (str, int)):
-            v = {**v, "years": [str(v["years"])]}
+        """``years: 2026-27`` is one year; a year typed as a number (2026) is judged as the text it reads."""
+        if isinstance(v, dict):
+            years = v.get("years")
+            if isinstance(years, (str, int)) and not isinstance(years, bool):
+                v = {**v, "years": [str(years)]}
+            elif isinstance(years, list):
+                v = {**v, "years": [str(y) if isinstance(y, int) and not isinstance(y, bool) else y for y in years]}
+        return v
+
+    @field_validator("ref")
+    @classmethod
+    def _ref(cls, v: str) -> str:
+        if not REF_PATTERN.match(v):
+            raise ValueError(f"'{v}' cannot be used: an action's reference uses only letters, digits and / _ . - (no spaces), starting with a letter or digit")
         return v
 
     @field_validator("years")
@@ -120,13 +141,23 @@ class Action(_Model):
             try:
                 FinancialYear.parse(y)
             except UsageError:
+                if re.fullmatch(r"(19|20)\d\d", y.strip()):
+                    start = int(y)
+                    raise ValueError(
+                        f"'{y}' is a calendar year; write the financial year, like {start}-{(start + 1) % 100:02d} (April {start} to March {start + 1})"
+                    ) from None
                 raise ValueError(f"'{y}' is not a financial year; write it like 2026-27") from None
+        twice = sorted({y for y in v if v.count(y) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} is listed twice; give each year once")
         return v
 
     @model_validator(mode="after")
     def _dates(self) -> Action:
         if self.due < self.start:
-            raise ValueError(f"the due date {self.due:%d/%m/%Y} is before the start date {self.start:%d/%m/%Y}; write the start first")
+            raise ValueError(
+                f"the due date {self.due:%d/%m/%Y} is before the start date {self.start:%d/%m/%Y}; an action is due on or after the day it starts: correct the start or the due date"
+            )
         return self
 
     @property

@@ -5,7 +5,8 @@ installed wheel has them wherever it runs):
 
 - ``councils/starter/``: a short, commented framework in neutral English-council words (one
   directorate with one service, one Council Plan priority, one committee, two PI types and five example
-  PIs of different kinds), with targets for the current financial year and an empty history. It passes
+  PIs of different kinds, three example actions), with targets and actions for the current financial
+  year and an empty history. It passes
   ``pmf check-config`` and ``pmf generate`` as written, so a performance officer can change it a line
   at a time and check as they go.
 - ``councils/sample/``: a copy of the repository's ``config/``, the sample council the README's
@@ -26,7 +27,19 @@ from pmf_pipeline.errors import UsageError
 from pmf_pipeline.periods import FIRST_MONTH, FinancialYear, Period
 
 NOTE = "README.txt"  # the starter's note on what each file holds (CSV files cannot carry comments)
-YEAR_MARK = "{year}"  # in the starter's targets.csv: replaced by the current financial year
+YEAR_MARK = "{year}"  # in the starter's targets.csv and actions.yaml: replaced by the current financial year
+DATED = ("targets.csv", "actions.yaml")  # the starter's files written for the current financial year
+
+
+def year_marks(year: FinancialYear) -> dict[str, str]:
+    """The marks of the starter's dated files and what each becomes: the year, its first day, the end of
+    its second quarter and its last day (as a spreadsheet user writes a date)."""
+    return {
+        YEAR_MARK: str(year),
+        "{year_start}": f"01/04/{year.start}",
+        "{year_mid}": f"30/09/{year.start}",
+        "{year_end}": f"31/03/{year.start + 1}",
+    }
 
 
 @dataclass(frozen=True)
@@ -66,8 +79,9 @@ def start_council(folder: str | Path, sample: bool = False, today: dt.date | Non
         written = []
         for name in names:
             data = (source / name).read_bytes()
-            if not sample and name == "targets.csv":
-                data = data.replace(YEAR_MARK.encode(), str(period.year).encode())
+            if not sample and name in DATED:
+                for mark, text in year_marks(period.year).items():
+                    data = data.replace(mark.encode(), text.encode())
             (config_dir / name).write_bytes(data)
             written.append(config_dir / name)
     except OSError as e:

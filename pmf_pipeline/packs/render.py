@@ -63,9 +63,16 @@ def _finalize(value: object) -> object:
     return value
 
 
-def environment(strict: bool = False) -> jinja2.Environment:
+def environment(strict: bool = False, lang: str = "en", config_dir: str | Path | None = None) -> jinja2.Environment:
+    """The packs' Jinja environment in ``lang`` (``en`` or ``cy``): templates' fixed text goes through
+    ``{{ _("...") }}`` (jinja2.ext.i18n, new-style gettext: ``_("%(n)s PIs", n=3)``), translated by the
+    package's catalogue with the council's corrections from ``config_dir/translations/`` (``pmf_pipeline.i18n``).
+    In English a message is its own text, so an English pack reads exactly as its template is written."""
+    from pmf_pipeline.i18n import translations
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
         trim_blocks=True,
@@ -76,6 +83,8 @@ def environment(strict: bool = False) -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["safe_svg"] = safe_svg
     env.filters["typed"] = typed
+    env.install_gettext_translations(translations(lang, config_dir), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["lang"] = lang
     return env
 
 

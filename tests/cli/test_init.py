@@ -9,7 +9,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from pmf_pipeline.cli import main
-from pmf_pipeline.config.models import CONFIG_FILES
+from pmf_pipeline.config.models import ALL_CONFIG_FILES
 from pmf_pipeline.config.starter import current_period
 from pmf_pipeline.workbook.fill import Entry, fill_return
 from tests.conftest import CONFIG
@@ -36,6 +36,8 @@ def test_init_then_the_whole_quarter_in_the_councils_words(tmp_path):
         "  pis.yaml",
         "  targets.csv",
         "  history.csv",
+        "  actions.yaml",
+        "  action_history.csv",
         "  README.txt",
         f"Edit the lines marked CHANGE in {config / 'framework.yaml'} and {config / 'pis.yaml'} first ({config / 'README.txt'} explains the CSV files).",
         "Then run:",
@@ -125,7 +127,7 @@ def test_init_sample_writes_the_sample_council(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Wrote the sample council to {tmp_path / 'sample' / 'config'}/:\n  framework.yaml\n")
     assert "CHANGE" not in result.output
-    for name in CONFIG_FILES:
+    for name in ALL_CONFIG_FILES:  # the actions library and its history too
         assert (tmp_path / "sample" / "config" / name).read_bytes() == (CONFIG / name).read_bytes()
     result = CliRunner().invoke(main, ["--config", str(tmp_path / "sample" / "config"), "check-config"])
     assert result.exit_code == 0 and "64 PIs, 5 directorates, 4 wellbeing objectives, 5 scrutiny committees" in result.output

@@ -282,7 +282,7 @@ def test_impossible_or_ambiguous_dates_refused(config_dir, typed, expected):
             "  - code: ADS\n    title: Adult Services",
             "2 problems in the configuration; fix them all, then run pmf check-config again:\n"
             "{framework.yaml}, directorate 2 (SS), service 1 (ADS), field 'name': this field is required but missing; add a line 'name: ...'\n"
-            "{framework.yaml}, directorate 2 (SS), service 1 (ADS), field 'title': not a setting pmf knows; the settings here are: code, name",
+            "{framework.yaml}, directorate 2 (SS), service 1 (ADS), field 'title': not a setting pmf knows; the settings here are: code, name, name_cy",
         ),
         (
             "framework.yaml",

@@ -74,7 +74,7 @@ def test_the_configuration_freezes_on_the_first_accepted_return_not_before(tmp_p
     assert (data / "periods" / str(PERIOD) / "config" / "targets.csv").read_bytes() == (config_dir / "targets.csv").read_bytes()
     [frozen] = events(data)
     assert frozen.event == "frozen" and frozen.by and frozen.config_path == f"periods/{PERIOD}/config"
-    assert set(frozen.config_sha256 or {}) == {"framework.yaml", "pis.yaml", "targets.csv", "history.csv"}
+    assert set(frozen.config_sha256 or {}) == {"framework.yaml", "pis.yaml", "targets.csv", "history.csv", "actions.yaml", "action_history.csv"}
 
 
 def test_a_closed_period_refuses_returns_with_the_reopen_command_and_archives_nothing(ingested, config, blank):

@@ -40,7 +40,8 @@ def _without_aims(config_dir):
     for o in fw["objectives"]:
         o.pop("aims", None)
     fw_path.write_text(yaml.safe_dump(fw, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    pis_path.write_text(re.sub(r"(?m)^  aim: .*\n", "", pis_path.read_text(encoding="utf-8")), encoding="utf-8")
+    for path in (pis_path, config_dir / "actions.yaml"):  # PIs and actions name aims too
+        path.write_text(re.sub(r"(?m)^  aim: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def _key(html):
