@@ -196,6 +196,7 @@ def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook, password: 
     h3 = wb.add_format({"bold": True, "font_size": 12, "text_wrap": True})
     deadline = wb.add_format({"bold": True, "font_size": 12, "font_color": "#9C0006", "text_wrap": True})
     plain = wb.add_format({"text_wrap": True, "valign": "top"})
+    and_actions = f"and {len(spec.actions)} actions " if spec.actions else ""  # nothing added for a council without actions
     lines: list[tuple[str, Any]] = [
         (spec.council, h1),
         (f"Quarterly performance return: {spec.name}", h2),
@@ -203,7 +204,7 @@ def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook, password: 
         (f"Please return by: {spec.deadline}", deadline),
         ("", plain),
         ("Who this is for", h3),
-        (f"The updaters of {spec.name}, and the PI owners who verify their figures ({len(spec.rows)} PIs are due this period).", plain),
+        (f"The updaters of {spec.name}, and the PI owners who verify their figures ({len(spec.rows)} PIs {and_actions}are due this period).", plain),
         ("", plain),
         ("What to fill in (on the 'Return' sheet, in the pale yellow cells)", h3),
         ("1. Actual: this quarter's figure, as a plain number (85 for 85%; no units needed). Cumulative PIs are reported year to date.", plain),
