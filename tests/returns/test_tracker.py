@@ -66,7 +66,7 @@ def test_a_correction_after_the_deadline_does_not_make_an_on_time_return_late(bl
     ingest(CONFIG, data, PERIOD, [corrected])
     (ss,) = [s for s in tracker(CONFIG, data, PERIOD, today=AFTER).states if s.directorate == "SS"]
     assert ss.state == "accepted" and not ss.late and ss.file and ss.file.endswith("ss2.xlsx")
-    assert ss.summary == "accepted, 11 PIs, 0 actions, 0 errors, 0 warnings; first return saved 20 October (on time); current return saved 2 November"
+    assert ss.summary == "accepted, 11 PIs, 7 actions, 0 errors, 0 warnings; first return saved 20 October (on time); current return saved 2 November"
 
 
 def test_a_first_return_saved_after_the_deadline_is_late(blank, config, tmp_path):
@@ -74,7 +74,7 @@ def test_a_first_return_saved_after_the_deadline_is_late(blank, config, tmp_path
     ingest(CONFIG, data, PERIOD, [fill_return(blank("SS"), full(config, "SS"), tmp_path / "ss.xlsx", saved_at=dt.datetime(2026, 10, 24, 9))])
     (ss,) = [s for s in tracker(CONFIG, data, PERIOD, today=AFTER).states if s.directorate == "SS"]
     received = dt.datetime.now(dt.timezone.utc)
-    assert ss.late and ss.summary == f"accepted, 11 PIs, 0 actions, 0 errors, 0 warnings; received {received.day} {received:%B}, saved 24 October (late)"
+    assert ss.late and ss.summary == f"accepted, 11 PIs, 7 actions, 0 errors, 0 warnings; received {received.day} {received:%B}, saved 24 October (late)"
 
 
 def test_before_the_deadline_a_return_not_in_is_not_yet_due(config_dir, tmp_path):
