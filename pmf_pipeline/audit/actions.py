@@ -137,7 +137,8 @@ def compare_ratings(add: Add, config: Config, store: Store, period: Period, reva
             add(
                 "action_rating_differs",
                 f"action {r.action.ref}",
-                f"rated {again.rated.rating} ({again.rated.progress}) from the archived returns; {r.rated.rating} ({r.rated.progress}) from the master dataset",
+                f"rated {again.rated.rating} ({again.rated.progress}) from the archived returns; {r.rated.rating} ({r.rated.progress}) from the master dataset"
+                + (f" (its update from {r.update.file})" if r.update and r.update.file else ""),
             )
     return len(stored)
 

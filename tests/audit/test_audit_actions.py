@@ -84,7 +84,11 @@ def test_a_status_changed_behind_the_tools_back_is_named_with_its_action(recorde
     compare_ratings(found.add, config, store, Q2, {ids[Q2]: Q2_ACTIONS})
     assert found == [
         ("action_differs", "q2.xlsx Actions!E8 (action ENV/A01)", "percent_complete: archive 70.5, master 100; status: archive in progress, master completed"),
-        ("action_rating_differs", "action ENV/A01", "rated green (on_track) from the archived returns; blue (complete) from the master dataset"),
+        (
+            "action_rating_differs",
+            "action ENV/A01",
+            "rated green (on_track) from the archived returns; blue (complete) from the master dataset (its update from q2.xlsx)",
+        ),
     ]
 
 
