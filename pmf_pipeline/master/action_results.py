@@ -16,10 +16,12 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.config.plan import Action, ActionHistory, ActionStatus
-from pmf_pipeline.master.store import Store, to_decimal
+from pmf_pipeline.master import paths
+from pmf_pipeline.master.store import Store, data_lock, to_decimal
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.actions import CANCELLED, COMPLETED, Rated, rate_action
 
@@ -67,6 +69,14 @@ class ActionResult:
     carried_over: bool  # in an earlier year's plan too
     completed_this_quarter: bool  # completed, with a completion date in this quarter (or first reported completed now)
     history: tuple[ActionUpdate, ...] = ()  # earlier quarters' updates, oldest first (across years: the reference stays)
+    # The update this quarter had an error that says it is unsound (a status not on the list, a % that is
+    # not one, completed without its date...): held back as a figure with an error is, so the action is
+    # reported as having no update until the service corrects it; ``held`` is that update.
+    held: ActionUpdate | None = None
+
+    @property
+    def awaiting_correction(self) -> bool:
+        return self.held is not None
 
     @property
     def exception(self) -> bool:
@@ -154,6 +164,9 @@ def _standing(updates: Mapping[Period, ActionUpdate], period: Period) -> tuple[A
 def action_result(config: Config, action: Action, updates: Mapping[Period, ActionUpdate], period: Period) -> ActionResult:
     """One action's result in ``period`` from its updates by quarter (see the module docstring)."""
     update, carried = _standing(updates, period)
+    held = None
+    if update is not None and update.has_error and not carried:
+        held, update = update, None  # unsound: never rated, never an achievement (see ActionResult.held)
     history = tuple(updates[p] for p in sorted(updates) if p < period)
     rated = rate_action(
         config.framework.action_scheme.value,
@@ -179,6 +192,7 @@ def action_result(config: Config, action: Action, updates: Mapping[Period, Actio
         carried_over=action.carried_over(period),
         completed_this_quarter=completed_now,
         history=history,
+        held=held,
     )
 
 
@@ -219,3 +233,19 @@ def as_history(ref: str, update: ActionUpdate) -> ActionHistory:
 def last_actions(config: Config, store: Store, period: Period) -> dict[str, ActionHistory]:
     """``last_updates`` as the workbook's generator takes them: action ref -> ActionHistory."""
     return {ref: as_history(ref, u) for ref, u in last_updates(config, store, period).items()}
+
+
+def last_actions_for_workbooks(data_dir: str | Path, config: Config, period: Period) -> dict[str, ActionHistory]:
+    """The "last quarter" updates a period's workbooks show (``pmf generate``): the master dataset's,
+    where the data folder has one, else the configuration's history. Shown only, never part of a
+    return's fingerprint, so they are read afresh each time rather than frozen."""
+    if not config.actions:
+        return {}
+    with data_lock(data_dir):
+        if not paths.database(data_dir).exists():
+            return {ref: h for (ref, p), h in config.action_history.items() if p == period.previous()}
+        store = Store(data_dir)
+        try:
+            return last_actions(config, store, period)
+        finally:
+            store.close()
