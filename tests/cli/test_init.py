@@ -104,8 +104,8 @@ def test_init_then_the_whole_quarter_in_the_councils_words(tmp_path):
         assert not [w for w in WELSH if w in html], name
         assert "Council Plan priority" in html and "<strong>SDL</strong>, Single Data List." in html and "<strong>Local</strong>, local measure." in html, name
     overview = next(html for name, html in pages.items() if "overview" in name)
-    assert "<caption>Council Plan priorities by directorate</caption>" in overview
-    assert "<caption>By Council Plan priority</caption>" in overview and '<th scope="col">Council Plan priority</th>' in overview
+    assert '<caption class="on-screen">Council Plan priorities by directorate</caption>' in overview
+    assert '<caption class="on-screen">By Council Plan priority</caption>' in overview and '<th scope="col">Council Plan priority</th>' in overview
     committee = next(html for name, html in pages.items() if "overview-and-scrutiny" in name)
     assert "This pack covers directorate Place" in committee
 

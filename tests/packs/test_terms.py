@@ -58,7 +58,10 @@ def test_with_aims_the_heat_map_shows_aims_by_directorate_as_before(config, samp
     aims = [f"{a.code} {a.title}" for o in config.framework.objectives for a in o.aims if any(r.pi.aim == a.code for r in results)]
     assert [name for name, _ in heat.rows] == aims and len(aims) > 4
     html = render_html(packs[0], environment(strict=True))
-    assert "<caption>Wellbeing objective aims by directorate</caption>" in html and "<caption>By wellbeing objective</caption>" in html
+    assert (
+        '<caption class="on-screen">Wellbeing objective aims by directorate</caption>' in html
+        and '<caption class="on-screen">By wellbeing objective</caption>' in html
+    )
     assert '<th scope="col">Wellbeing objective</th>' in html and '<th scope="col">Aim</th>' in html
 
 
@@ -76,7 +79,7 @@ def test_without_aims_the_heat_map_shows_objectives_by_directorate(config_dir, t
             assert sum(n for _, n in cell.counts) == sum(1 for r in results if r.pi.objective == o.code and r.pi.directorate == d.code)
     assert sum(n for _, cells in heat.rows for cell in cells for _, n in cell.counts) == sum(1 for r in results if r.pi.objective)
     html = render_html(packs[0], environment(strict=True))
-    assert "<caption>Wellbeing objectives by directorate</caption>" in html and '<th scope="col">Wellbeing objective</th>' in html
+    assert '<caption class="on-screen">Wellbeing objectives by directorate</caption>' in html and '<th scope="col">Wellbeing objective</th>' in html
 
 
 def test_packs_use_the_councils_terms(config_dir, tmp_path):
@@ -88,8 +91,8 @@ def test_packs_use_the_councils_terms(config_dir, tmp_path):
     )
     _, packs = _packs(load_config(config_dir), tmp_path)
     overview = render_html(packs[0], environment(strict=True))
-    assert "<caption>Corporate priority outcomes by directorate</caption>" in overview and '<th scope="col">Outcome</th>' in overview
-    assert "<caption>By corporate priority</caption>" in overview and '<th scope="col">Corporate priority</th>' in overview
+    assert '<caption class="on-screen">Corporate priority outcomes by directorate</caption>' in overview and '<th scope="col">Outcome</th>' in overview
+    assert '<caption class="on-screen">By corporate priority</caption>' in overview and '<th scope="col">Corporate priority</th>' in overview
     assert packs[0].heatmap.note == "Each cell counts the PIs of a corporate priority's outcome (row) in a directorate (column), by status."
     environment_pack = next(p for p in packs if p.title.startswith("Environment and Regeneration"))
     assert environment_pack.remit == (
