@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from pmf_pipeline.config.explain import Problems, explain, nearest
-from pmf_pipeline.config.models import ALL_CONFIG_FILES, CONFIG_FILES, DEFAULT_PI_TYPES, PI, Config, Framework
+from pmf_pipeline.config.models import ALL_CONFIG_FILES, CONFIG_FILES, FROZEN_FILES, DEFAULT_PI_TYPES, PI, Config, Framework
 from pmf_pipeline.config.plan import DEFAULT_ACTION_KINDS, ActionScheme
 from pmf_pipeline.config.plan_files import load_action_history, load_actions
 from pmf_pipeline.config.tables import load_history, load_targets
@@ -62,8 +62,10 @@ def load_config(folder: str | Path) -> Config:
     action_history = load_action_history(folder / "action_history.csv", actions, problems, scheme, broken_actions)
     if problems or framework is None:
         raise problems.error()
-    hashes = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in ALL_CONFIG_FILES if (folder / name).exists()}
-    return Config(framework=framework, pis=pis, targets=targets, history=history, hashes=hashes, actions=actions, action_history=action_history)
+    hashes = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in FROZEN_FILES if (folder / name).exists()}
+    config = Config(framework=framework, pis=pis, targets=targets, history=history, hashes=hashes, actions=actions, action_history=action_history)
+    config._folder = str(folder)
+    return config
 
 
 class _Known:
