@@ -27,7 +27,7 @@ def quarter_run(tmp_path, config_dir):
     base = ["--config", config_dir, "--data", data]
     r = run(*base, "quarter", "--period", PERIOD, "--inbox", SAMPLES, "--out", packs, "--no-pdf", "--generated-at", "2026-11-01T09:00:00")
     assert r.exit_code == 1, r.output  # the sample's deliberate errors
-    assert "Packs: 11 written" in r.output and "Statuses:" in r.output
+    assert "Packs: 22 written" in r.output and "Statuses:" in r.output
     return base, data, packs, config_dir
 
 
@@ -167,7 +167,7 @@ def test_a_late_return_re_renders_only_the_packs_it_changes(tmp_path, config_dir
             shutil.copy(f, inbox / f.name)
     base = ["--config", config_dir, "--data", data]
     first = run(*base, "quarter", "--period", PERIOD, "--inbox", inbox, "--out", packs, "--no-pdf", "--generated-at", "2026-10-30T09:00:00")
-    assert "Packs: 11 written" in first.output, first.output
+    assert "Packs: 22 written" in first.output, first.output
     manifest_path = data / "periods" / str(PERIOD) / "manifest.json"
     before = {p["slug"]: p for p in json.loads(manifest_path.read_text())["publications"][-1]["packs"]}
     files_before = {p.name: p.read_bytes() for p in packs.iterdir()}
@@ -230,5 +230,5 @@ def test_restyled_packs_are_rendered_again_though_no_return_is_new(quarter_run, 
         r = run(*base, *again)
     finally:
         render.renderer_digest.cache_clear()
-    assert "Nothing changed" not in r.output and "Packs: 11 written" in r.output, r.output
+    assert "Nothing changed" not in r.output and "Packs: 22 written" in r.output, r.output
     assert "#5b2c6f" in next(packs.glob("*overview.html")).read_text()
