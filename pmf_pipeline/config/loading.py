@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from pmf_pipeline.config.explain import Problems, explain, nearest
-from pmf_pipeline.config.models import ALL_CONFIG_FILES, CONFIG_FILES, FROZEN_FILES, DEFAULT_PI_TYPES, PI, Config, Framework
+from pmf_pipeline.config.models import CONFIG_FILES, DEFAULT_PI_TYPES, FROZEN_FILES, PI, Config, Framework
 from pmf_pipeline.config.plan import DEFAULT_ACTION_KINDS, ActionScheme
 from pmf_pipeline.config.plan_files import load_action_history, load_actions
 from pmf_pipeline.config.tables import load_history, load_targets

@@ -213,7 +213,12 @@ def make_action_row(
 
 
 def _summary(
-    name: str, results: Sequence[ActionResult], statuses: Sequence[str | None], ratings: Sequence[str], looks: dict[str, Look], status_looks: dict[str | None, Look]
+    name: str,
+    results: Sequence[ActionResult],
+    statuses: Sequence[str | None],
+    ratings: Sequence[str],
+    looks: dict[str, Look],
+    status_looks: dict[str | None, Look],
 ) -> ActionSummary:
     by_status = Counter(r.update.status if r.update else None for r in results)
     by_rating = Counter(r.rated.rating for r in results)
@@ -246,12 +251,24 @@ def _heat_rows(
     for o in fw.objectives:
         if by_aim:
             for aim in o.aims:
-                lines.append((f"{aim.code} {in_language(aim, 'title', lang)}", [r for r in pis if r.pi.aim == aim.code], [r for r in actions if r.action.aim == aim.code]))
+                lines.append(
+                    (
+                        f"{aim.code} {in_language(aim, 'title', lang)}",
+                        [r for r in pis if r.pi.aim == aim.code],
+                        [r for r in actions if r.action.aim == aim.code],
+                    )
+                )
             loose = [r for r in actions if r.action.objective == o.code and r.action.aim not in {a.code for a in o.aims}]
             if loose:
                 lines.append((f"{o.code} {in_language(o, 'title', lang)}", [], loose))
         else:
-            lines.append((f"{o.code} {in_language(o, 'title', lang)}", [r for r in pis if r.pi.objective == o.code], [r for r in actions if r.action.objective == o.code]))
+            lines.append(
+                (
+                    f"{o.code} {in_language(o, 'title', lang)}",
+                    [r for r in pis if r.pi.objective == o.code],
+                    [r for r in actions if r.action.objective == o.code],
+                )
+            )
     rows = [
         HeatRow(
             name,

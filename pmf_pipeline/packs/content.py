@@ -14,8 +14,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 from pmf_pipeline.config.models import UNIT_LABELS, Config, PIType, Term, Terms
 from pmf_pipeline.i18n import in_language, month_name, translations
@@ -141,9 +141,7 @@ def _same(message: str) -> str:
 NARRATIVE_BELOW = "See below"  # a narrative PI's Actual cell: its account is the row under its title
 
 
-def make_row(
-    r: PIResult, looks: dict[str, Look], directorates: dict[str, str], types: dict[str, str], lang: str = ENGLISH, _: Gettext = _same
-) -> Row:
+def make_row(r: PIResult, looks: dict[str, Look], directorates: dict[str, str], types: dict[str, str], lang: str = ENGLISH, _: Gettext = _same) -> Row:
     """``types`` maps each PI type's code to the label shown beside the PI (its ``short``); ``lang`` and
     ``_`` (its gettext) write the row in a Welsh pack's words."""
     pi = r.pi
@@ -169,7 +167,11 @@ def make_row(
         trend=translated(TREND_LOOKS[r.trend], _),
         rating=looks[r.rating],
         comment=r.comment,
-        chart=(trend_chart(r.history, r.target, pi.decimals, pi.unit.value) if english else trend_chart(r.history, r.target, pi.decimals, pi.unit.value, babel_locale(lang), _))
+        chart=(
+            trend_chart(r.history, r.target, pi.decimals, pi.unit.value)
+            if english
+            else trend_chart(r.history, r.target, pi.decimals, pi.unit.value, babel_locale(lang), _)
+        )
         if not pi.narrative
         else "",
         benchmark=bench,
@@ -215,7 +217,8 @@ def _heatmap(config: Config, results: list[PIResult], looks: dict[str, Look], la
         return HeatMap(
             tuple(names),
             tuple(rows),
-            caption=_("%(objective)s %(aims)s by directorate") % {"objective": obj.heading, "aims": aim_term.plural, "objectives": obj.plural, "aims_heading": aim_term.plural_heading},
+            caption=_("%(objective)s %(aims)s by directorate")
+            % {"objective": obj.heading, "aims": aim_term.plural, "objectives": obj.plural, "aims_heading": aim_term.plural_heading},
             row_heading=aim_term.heading,
             note=_("Each cell counts the PIs of %(objective)s's %(aim)s (row) in a directorate (column), by status.")
             % {"objective": an_objective, "aim": aim_term.singular},
@@ -255,8 +258,7 @@ def pack_looks(config: Config, lang: str, _: Gettext) -> dict[str, Look]:
         return looks
     own = fw.labels_in(lang)
     return {
-        code: dataclasses.replace(look, label=own[code]) if code in own else look if code in fw.labels else translated(look, _)
-        for code, look in looks.items()
+        code: dataclasses.replace(look, label=own[code]) if code in own else look if code in fw.labels else translated(look, _) for code, look in looks.items()
     }
 
 

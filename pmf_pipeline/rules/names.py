@@ -5,8 +5,8 @@ can refuse two packs that would share a file before any is written (``packs.rend
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 import unicodedata
+from collections.abc import Callable
 
 OVERVIEW_TITLE = "Corporate performance overview"  # a message of the catalogue too (i18n.seeds)
 SLUG_LENGTH = 80

@@ -4,12 +4,15 @@ each other, and the updaters' commentary as typed in both."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
+from pmf_pipeline.config.frozen import config_differences, config_for_period, freeze_config
 from pmf_pipeline.i18n.catalogue import package_catalogue
 from pmf_pipeline.packs.build import period_packs
 from pmf_pipeline.packs.render import pack_key, render_html
@@ -117,7 +120,7 @@ def test_the_overviews_link_to_each_other(packs):
     html = render_html(cy)
     cover = html[html.index('<header class="cover">') : html.index("</header>")]
     assert f'<a href="{en.period}_{en.slug}.html" hreflang="en" lang="en-GB">English</a>' in cover
-    assert f'hreflang="cy" lang="cy">Cymraeg</a>' in render_html(en)
+    assert 'hreflang="cy" lang="cy">Cymraeg</a>' in render_html(en)
 
 
 def test_commentary_is_shown_as_typed_in_both_languages(packs):
@@ -137,3 +140,25 @@ def test_welsh_dates_figures_and_names(packs):
     assert all(look.label != "Off target" for look in cy.scheme_looks)
     lines = dict(cy.return_lines)
     assert lines and all(not summary.startswith(("accepted", "missing", "not yet due")) for summary in lines.values())
+
+
+def test_a_councils_correction_changes_the_welsh_packs_key_not_the_english(config, packs, tmp_path):
+    cy, en = (next(p for p in packs if p.kind == "overview" and p.lang == lang) for lang in ("cy", "en"))
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "translations" / "cy.po").write_text('msgid "Overall status"\nmsgstr "Y statws cyffredinol"\n', encoding="utf-8")
+    corrected = dataclasses.replace(cy, config_dir=str(tmp_path))
+    assert pack_key(corrected) != pack_key(cy)
+    assert "<h2>Y statws cyffredinol</h2>" in render_html(corrected)
+    assert pack_key(dataclasses.replace(en, config_dir=str(tmp_path))) == pack_key(en)
+
+
+def test_the_councils_translations_are_frozen_with_the_period(config_dir, tmp_path):
+    (config_dir / "translations").mkdir()
+    (config_dir / "translations" / "cy.po").write_text('msgid "Overall status"\nmsgstr "Y statws cyffredinol"\n', encoding="utf-8")
+    data = tmp_path / "data"
+    hashes = freeze_config(config_dir, data, PERIOD)
+    assert "translations/cy.po" in hashes
+    (config_dir / "translations" / "cy.po").write_text('msgid "Overall status"\nmsgstr "Statws"\n', encoding="utf-8")
+    assert config_differences(config_dir, data, PERIOD) == ["translations/cy.po"]
+    frozen = config_for_period(config_dir, data, PERIOD)
+    assert (Path(frozen.folder) / "translations" / "cy.po").read_text(encoding="utf-8").endswith('"Y statws cyffredinol"\n')
