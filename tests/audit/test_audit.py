@@ -181,15 +181,18 @@ def test_a_late_return_re_renders_only_the_packs_it_changes(tmp_path, config_dir
     from pmf_pipeline.packs.content import slug
 
     config = load_config(config_dir)
-    covering = {slug(c.name) for c in config.framework.committees if any(pi.directorate == "PLC" for pi in config.committee_pis(c))}
-    assert changed == {"corporate-performance-overview", "place-directorate"} | covering, changed
+    plc = [c for c in config.framework.committees if any(pi.directorate == "PLC" for pi in config.committee_pis(c))]
+    covering = {slug(c.name) for c in plc}
+    # and the same packs in Welsh (the sample council publishes in both)
+    welsh = {"trosolwg-perfformiad-corfforaethol.cy", "cyfarwyddiaeth-lle.cy"} | {f"{slug(c.name_cy)}.cy" for c in plc}
+    assert changed == {"corporate-performance-overview", "place-directorate"} | covering | welsh, changed
     assert len(changed) < len(after)  # some packs really were kept
     assert f"Packs: {len(changed)} written" in second.output and f"{len(after) - len(changed)} unchanged since the last run and kept" in second.output
     for s, rec in after.items():
         name = os.path.basename(rec["html"])
         if s in changed:
             assert (packs / name).read_bytes() != files_before[name]
-            assert "31 October 2026" in (packs / name).read_text()  # prepared by this run
+            assert ("31 Hydref 2026" if s.endswith(".cy") else "31 October 2026") in (packs / name).read_text()  # prepared by this run
         else:
             assert (packs / name).read_bytes() == files_before[name] and rec == before[s]
     # and the period still audits clean: every kept pack is reproduced at the time it was prepared
