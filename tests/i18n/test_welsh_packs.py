@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from pmf_pipeline.config import load_config
 from pmf_pipeline.config.frozen import config_differences, config_for_period, freeze_config
+from pmf_pipeline.errors import ConfigError
 from pmf_pipeline.i18n.catalogue import package_catalogue
 from pmf_pipeline.packs.build import period_packs
 from pmf_pipeline.packs.render import pack_key, render_html
@@ -162,3 +164,10 @@ def test_the_councils_translations_are_frozen_with_the_period(config_dir, tmp_pa
     assert config_differences(config_dir, data, PERIOD) == ["translations/cy.po"]
     frozen = config_for_period(config_dir, data, PERIOD)
     assert (Path(frozen.folder) / "translations" / "cy.po").read_text(encoding="utf-8").endswith('"Y statws cyffredinol"\n')
+
+
+def test_two_welsh_packs_that_would_share_a_file_are_refused(config_dir):
+    fw = config_dir / "framework.yaml"
+    fw.write_text(fw.read_text().replace("name_cy: Pwyllgor Craffu Dysgu a Diwylliant", "name_cy: Pwyllgor Craffu Cartrefi a Chymunedau Diogel"))
+    with pytest.raises(ConfigError, match=r"committee HSCSC in Welsh: its pack would be written to the same file as committee LCSC in Welsh's"):
+        load_config(config_dir)
