@@ -55,6 +55,12 @@ def packs(config, data):
     return english(period_packs(config, data, PERIOD, WHEN, WHEN.date()))
 
 
+@pytest.fixture(scope="module")
+def bilingual_packs(config, data):
+    """Every pack of the sample quarter, in Welsh and in English."""
+    return period_packs(config, data, PERIOD, WHEN, WHEN.date())
+
+
 def test_pack_data(config, data, packs):
     store = Store(data)
     results = period_results(config, store, PERIOD)
