@@ -29,6 +29,12 @@ def need_program(name: str) -> str | None:
     return path
 
 
+def english(packs):
+    """The English packs of a list: the sample council publishes in Welsh and English (``languages: [cy, en]``,
+    Welsh first); most tests read its English packs, tests/i18n/test_welsh_packs.py its Welsh ones."""
+    return [p for p in packs if p.lang == "en"]
+
+
 @pytest.fixture(scope="session")
 def config():
     return load_config(CONFIG)

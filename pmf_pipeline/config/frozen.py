@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 from pmf_pipeline.config.loading import load_config
-from pmf_pipeline.config.models import ALL_CONFIG_FILES, Config
+from pmf_pipeline.config.models import FROZEN_FILES, Config
 from pmf_pipeline.master.paths import frozen_config_dir
 from pmf_pipeline.periods import Period
 
@@ -36,12 +36,12 @@ def config_for_period(config_dir: str | Path, data_dir: str | Path, period: Peri
 
 def read_config_files(config_dir: str | Path) -> dict[str, bytes]:
     """The bytes of the configuration files, read once, so what is frozen is exactly what was used."""
-    return {name: (Path(config_dir) / name).read_bytes() for name in ALL_CONFIG_FILES if (Path(config_dir) / name).exists()}
+    return {name: (Path(config_dir) / name).read_bytes() for name in FROZEN_FILES if (Path(config_dir) / name).exists()}
 
 
 def config_hashes(folder: str | Path) -> dict[str, str]:
     """SHA-256 of each configuration file in a folder."""
-    return {name: hashlib.sha256((Path(folder) / name).read_bytes()).hexdigest() for name in ALL_CONFIG_FILES if (Path(folder) / name).exists()}
+    return {name: hashlib.sha256((Path(folder) / name).read_bytes()).hexdigest() for name in FROZEN_FILES if (Path(folder) / name).exists()}
 
 
 def freeze_config(config_dir: str | Path, data_dir: str | Path, period: Period, files: dict[str, bytes] | None = None) -> dict[str, str]:
@@ -59,6 +59,7 @@ def freeze_config(config_dir: str | Path, data_dir: str | Path, period: Period, 
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         for name, blob in files.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)  # translations/cy.po
             (tmp / name).write_bytes(blob)
         tmp.replace(frozen)
     return config_hashes(frozen)

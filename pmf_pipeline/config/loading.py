@@ -18,11 +18,12 @@ import yaml
 from pydantic import ValidationError
 
 from pmf_pipeline.config.explain import Problems, explain, nearest
-from pmf_pipeline.config.models import ALL_CONFIG_FILES, CONFIG_FILES, DEFAULT_PI_TYPES, PI, Config, Framework
+from pmf_pipeline.config.models import CONFIG_FILES, DEFAULT_PI_TYPES, FROZEN_FILES, PI, Config, Framework
 from pmf_pipeline.config.plan import DEFAULT_ACTION_KINDS, ActionScheme
 from pmf_pipeline.config.plan_files import load_action_history, load_actions
 from pmf_pipeline.config.tables import load_history, load_targets
 from pmf_pipeline.errors import ConfigError
+from pmf_pipeline.i18n.languages import WELSH, in_language
 from pmf_pipeline.rules.names import OVERVIEW_TITLE, directorate_title, slug
 from pmf_pipeline.rules.text import safe_name
 
@@ -62,8 +63,10 @@ def load_config(folder: str | Path) -> Config:
     action_history = load_action_history(folder / "action_history.csv", actions, problems, scheme, broken_actions)
     if problems or framework is None:
         raise problems.error()
-    hashes = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in ALL_CONFIG_FILES if (folder / name).exists()}
-    return Config(framework=framework, pis=pis, targets=targets, history=history, hashes=hashes, actions=actions, action_history=action_history)
+    hashes = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in FROZEN_FILES if (folder / name).exists()}
+    config = Config(framework=framework, pis=pis, targets=targets, history=history, hashes=hashes, actions=actions, action_history=action_history)
+    config._folder = str(folder)
+    return config
 
 
 class _Known:
@@ -197,12 +200,21 @@ def _check_codes(fw: Framework, path: Path, problems: Problems) -> None:
 def _check_pack_names(fw: Framework, path: Path, problems: Problems) -> None:
     """Each pack is written to a file named from its title (``rules.names.slug``); two packs
     whose titles give the same name would overwrite each other."""
-    titles = [("the corporate overview", OVERVIEW_TITLE)]
-    titles += [(f"committee {c.code}", c.name) for c in fw.committees]
-    titles += [(f"directorate {d.code}", directorate_title(d.name)) for d in fw.directorates]
+    titles = [("the corporate overview", OVERVIEW_TITLE, "")]
+    titles += [(f"committee {c.code}", c.name, "") for c in fw.committees]
+    titles += [(f"directorate {d.code}", directorate_title(d.name), "") for d in fw.directorates]
+    if WELSH in fw.languages:  # the Welsh packs are named from their Welsh titles, with '.cy' (packs.content.pack_slug)
+        from pmf_pipeline.i18n.catalogue import translations
+
+        _ = translations(WELSH, path.parent).gettext
+        titles += [("the Welsh corporate overview", _(OVERVIEW_TITLE), WELSH)]
+        titles += [(f"committee {c.code} in Welsh", in_language(c, "name", WELSH), WELSH) for c in fw.committees]
+        titles += [(f"directorate {d.code} in Welsh", directorate_title(in_language(d, "name", WELSH), _), WELSH) for d in fw.directorates]
     taken: dict[str, str] = {}
-    for who, title in titles:
+    for who, title, lang in titles:
         name = slug(title)
+        if name and lang:
+            name += f".{lang}"
         if not name:
             problems.add(f"{path}, {who}: the name {title!r} has no letter or digit to name its pack's file; add some")
         elif name in taken:

@@ -38,6 +38,10 @@ from pmf_pipeline.periods import FinancialYear, Period
 CONFIG_FILES = ("framework.yaml", "pis.yaml", "targets.csv", "history.csv")
 OPTIONAL_FILES = ("actions.yaml", "action_history.csv")  # a council that tracks no actions has neither
 ALL_CONFIG_FILES = CONFIG_FILES + OPTIONAL_FILES
+# A council's corrections to the catalogue (i18n.catalogue): kept with a period's frozen configuration too,
+# so that a period's Welsh packs do not change after it is frozen.
+TRANSLATION_FILES = ("translations/cy.po",)
+FROZEN_FILES = ALL_CONFIG_FILES + TRANSLATION_FILES
 
 # A list of language codes in reading order (``[cy, en]``), each one pmf knows (i18n.languages).
 Languages = Annotated[tuple[str, ...], BeforeValidator(language_list)]
@@ -460,6 +464,12 @@ class Config(_Model):
     actions: dict[str, Action] = {}
     action_history: dict[tuple[str, Period], ActionHistory] = {}
     _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)  # derived views (return specs), computed once per configuration
+    _folder: str = PrivateAttr(default="")  # where it was loaded from ('' if built in code): its translations/ are there
+
+    @property
+    def folder(self) -> str:
+        """The folder the configuration was loaded from, whose ``translations/`` correct the catalogue ('' for none)."""
+        return self._folder
 
     def cached(self, key: Any, make: Any) -> Any:
         """A value derived from this (immutable) configuration, computed once."""

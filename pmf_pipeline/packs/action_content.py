@@ -22,13 +22,17 @@ labels of statuses and ratings (as ``rules.status`` holds the PIs').
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.config.plan import ActionStatus
+from pmf_pipeline.i18n import in_language, long_date
+from pmf_pipeline.i18n.formatting import babel_locale
+from pmf_pipeline.i18n.languages import ENGLISH
 from pmf_pipeline.master.action_results import ActionResult
 from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.rules.actions import NO_UPDATE, NOT_RATED, NOT_YET_DUE, OPEN_STATUSES, PROGRESS_LOOKS, SELF_LOOKS, scheme_looks
@@ -147,15 +151,27 @@ class Actions:
         return self.summary.total
 
 
-def date_text(d: object) -> str:
-    """A date as a reader reads it: "31 March 2027" ('' for none)."""
+def date_text(d: object, lang: str = ENGLISH) -> str:
+    """A date as a reader reads it: "31 March 2027", "31 Mawrth 2027" ('' for none)."""
     if d is None:
         return ""
+    if lang != ENGLISH:
+        return long_date(d, lang)  # type: ignore[arg-type]
     return f"{d.day} {d:%B %Y}"  # type: ignore[attr-defined]
 
 
-def percent_text(value: Decimal | None) -> str:
-    return NO_FIGURE if value is None else f"{number(value, 0)}%"
+def percent_text(value: Decimal | None, lang: str = ENGLISH) -> str:
+    return NO_FIGURE if value is None else f"{number(value, 0, babel_locale(lang))}%"
+
+
+def _same(message: str) -> str:
+    return message
+
+
+def _in(look: Look, _: Callable[[str], str]) -> Look:
+    """A status or rating with its label in the pack's language (the catalogue's)."""
+    label = _(look.label)
+    return look if label == look.label else dataclasses.replace(look, label=label)
 
 
 def share(n: int, total: int) -> str:
@@ -165,28 +181,31 @@ def share(n: int, total: int) -> str:
     return f"{(Decimal(n) * 100 / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
-def make_action_row(r: ActionResult, scheme: str, directorates: dict[str, str]) -> ActionRow:
+def make_action_row(
+    r: ActionResult, scheme: str, directorates: dict[str, str], lang: str = ENGLISH, _: Callable[[str], str] = _same, kinds: dict[str, str] | None = None
+) -> ActionRow:
+    """``kinds`` maps the English name of each action kind to its name in ``lang``."""
     a, u, rated = r.action, r.update, r.rated
     status = u.status if u else None
     open_ = status is None or status in OPEN_STATUSES
     disagrees = rated.disagrees and scheme != "expected_progress"
     return ActionRow(
         ref=a.ref,
-        title=a.title,
-        kind=r.kind_name,
+        title=in_language(a, "title", lang),
+        kind=(kinds or {}).get(r.kind_name, r.kind_name),
         directorate=directorates.get(a.directorate, a.directorate),
         owner=a.owner,
-        status=ACTION_STATUS_LOOKS[status],
-        percent=percent_text(u.percent_complete if u else None),
-        expected=percent_text(rated.expected) if open_ and u is not None else "",
-        rating=rated.look,
-        progress=PROGRESS_LOOKS[rated.progress] if disagrees else None,
+        status=_in(ACTION_STATUS_LOOKS[status], _),
+        percent=percent_text(u.percent_complete if u else None, lang),
+        expected=percent_text(rated.expected, lang) if open_ and u is not None else "",
+        rating=_in(rated.look, _),
+        progress=_in(PROGRESS_LOOKS[rated.progress], _) if disagrees else None,
         overdue=rated.overdue,
-        start=date_text(a.start),
-        due=date_text(a.due),
-        revised_due=date_text(u.revised_due if u else None),
-        completed_on=date_text(u.completed_on if u else None),
-        milestones=tuple((m.title, date_text(m.due)) for m in a.milestones),
+        start=date_text(a.start, lang),
+        due=date_text(a.due, lang),
+        revised_due=date_text(u.revised_due if u else None, lang),
+        completed_on=date_text(u.completed_on if u else None, lang),
+        milestones=tuple((in_language(m, "title", lang), date_text(m.due, lang)) for m in a.milestones),
         carried_over=r.carried_over,
         years=a.years,
         commentary=u.commentary if u else "",
@@ -195,14 +214,21 @@ def make_action_row(r: ActionResult, scheme: str, directorates: dict[str, str]) 
     )
 
 
-def _summary(name: str, results: Sequence[ActionResult], statuses: Sequence[str | None], ratings: Sequence[str], looks: dict[str, Look]) -> ActionSummary:
+def _summary(
+    name: str,
+    results: Sequence[ActionResult],
+    statuses: Sequence[str | None],
+    ratings: Sequence[str],
+    looks: dict[str, Look],
+    status_looks: dict[str | None, Look],
+) -> ActionSummary:
     by_status = Counter(r.update.status if r.update else None for r in results)
     by_rating = Counter(r.rated.rating for r in results)
     n = len(results)
     return ActionSummary(
         name,
         n,
-        tuple(Count(ACTION_STATUS_LOOKS[s], by_status.get(s, 0), share(by_status.get(s, 0), n)) for s in statuses),
+        tuple(Count(status_looks[s], by_status.get(s, 0), share(by_status.get(s, 0), n)) for s in statuses),
         tuple(Count(looks[c], by_rating.get(c, 0), share(by_rating.get(c, 0), n)) for c in ratings),
     )
 
@@ -216,7 +242,7 @@ def _cell(codes: Iterable[str], looks: dict[str, Look], unrated: tuple[str, ...]
 
 
 def _heat_rows(
-    config: Config, pis: Sequence[PIResult], actions: Sequence[ActionResult], pi_looks: dict[str, Look], looks: dict[str, Look]
+    config: Config, pis: Sequence[PIResult], actions: Sequence[ActionResult], pi_looks: dict[str, Look], looks: dict[str, Look], lang: str = ENGLISH
 ) -> tuple[list[HeatRow], bool]:
     """A row per aim (per objective where the council's objectives have no aims, as the PI heat map) with
     PIs or actions in the pack; with aims, the actions linked to an objective but to none of its aims have
@@ -227,12 +253,24 @@ def _heat_rows(
     for o in fw.objectives:
         if by_aim:
             for aim in o.aims:
-                lines.append((f"{aim.code} {aim.title}", [r for r in pis if r.pi.aim == aim.code], [r for r in actions if r.action.aim == aim.code]))
+                lines.append(
+                    (
+                        f"{aim.code} {in_language(aim, 'title', lang)}",
+                        [r for r in pis if r.pi.aim == aim.code],
+                        [r for r in actions if r.action.aim == aim.code],
+                    )
+                )
             loose = [r for r in actions if r.action.objective == o.code and r.action.aim not in {a.code for a in o.aims}]
             if loose:
-                lines.append((f"{o.code} {o.title}", [], loose))
+                lines.append((f"{o.code} {in_language(o, 'title', lang)}", [], loose))
         else:
-            lines.append((f"{o.code} {o.title}", [r for r in pis if r.pi.objective == o.code], [r for r in actions if r.action.objective == o.code]))
+            lines.append(
+                (
+                    f"{o.code} {in_language(o, 'title', lang)}",
+                    [r for r in pis if r.pi.objective == o.code],
+                    [r for r in actions if r.action.objective == o.code],
+                )
+            )
     rows = [
         HeatRow(
             name,
@@ -245,54 +283,65 @@ def _heat_rows(
     return rows, by_aim
 
 
-def build_actions(kind: str, results: Sequence[ActionResult], pis: Sequence[PIResult], config: Config, pi_looks: dict[str, Look]) -> Actions | None:
-    """What a pack of ``kind`` shows of ``results`` (its actions) beside ``pis`` (its PI results); None for no actions."""
+def build_actions(
+    kind: str,
+    results: Sequence[ActionResult],
+    pis: Sequence[PIResult],
+    config: Config,
+    pi_looks: dict[str, Look],
+    lang: str = ENGLISH,
+    _: Callable[[str], str] = _same,
+) -> Actions | None:
+    """What a pack of ``kind`` shows of ``results`` (its actions) beside ``pis`` (its PI results), in ``lang``
+    (``_``: its gettext); None for no actions."""
     if not results:
         return None
     fw = config.framework
     scheme = fw.action_scheme.value
-    looks = scheme_looks(scheme)
-    directorates = {d.code: d.name for d in fw.directorates}
+    looks = {code: _in(look, _) for code, look in scheme_looks(scheme).items()}
+    status_looks = {code: _in(look, _) for code, look in ACTION_STATUS_LOOKS.items()}
+    kinds = {k.name: in_language(k, "name", lang) for k in fw.action_kinds}
+    directorates = {d.code: in_language(d, "name", lang) for d in fw.directorates}
     used = {r.update.status if r.update else None for r in results}
     statuses = [s for s in (*(st.value for st in ActionStatus), None) if s in _ALWAYS_SHOWN or s in used]
     ratings_used = {r.rated.rating for r in results}
     ratings = [c for c in looks if c not in (NOT_RATED, NO_UPDATE) or c in ratings_used]
 
     def summary(name: str, mine: Sequence[ActionResult]) -> ActionSummary:
-        return _summary(name, mine, statuses, ratings, looks)
+        return _summary(name, mine, statuses, ratings, looks, status_looks)
 
     breakdowns = []
-    objs = [summary(f"{o.code}: {o.title}", [r for r in results if r.action.objective == o.code]) for o in fw.objectives]
+    objs = [summary(f"{o.code}: {in_language(o, 'title', lang)}", [r for r in results if r.action.objective == o.code]) for o in fw.objectives]
     unlinked = [r for r in results if r.action.objective not in {o.code for o in fw.objectives}]
     groups_obj = [s for s in objs if s.total] + ([summary("", unlinked)] if unlinked else [])
     breakdowns.append(Breakdown("objective", tuple(groups_obj)))
     if kind == "overview":
         mine_by_c = [(c, {a.ref for a in config.committee_actions(c)}) for c in fw.committees]
-        comms = [summary(c.name, [r for r in results if r.action.ref in refs]) for c, refs in mine_by_c]
+        comms = [summary(in_language(c, "name", lang), [r for r in results if r.action.ref in refs]) for c, refs in mine_by_c]
         breakdowns.append(Breakdown("committee", tuple(s for s in comms if s.total)))
     if kind != "directorate":
-        dirs = [summary(d.name, [r for r in results if r.action.directorate == d.code]) for d in fw.directorates]
+        dirs = [summary(in_language(d, "name", lang), [r for r in results if r.action.directorate == d.code]) for d in fw.directorates]
         breakdowns.append(Breakdown("directorate", tuple(s for s in dirs if s.total)))
-    heat, by_aim = _heat_rows(config, pis, results, pi_looks, looks) if kind != "directorate" else ([], False)
-    rows = {r.action.ref: make_action_row(r, scheme, directorates) for r in results}
+    heat, by_aim = _heat_rows(config, pis, results, pi_looks, looks, lang) if kind != "directorate" else ([], False)
+    rows = {r.action.ref: make_action_row(r, scheme, directorates, lang, _, kinds) for r in results}
     detail: list[ActionGroup] = []
     if kind != "overview":
         for o in fw.objectives:
             mine = tuple(rows[r.action.ref] for r in results if r.action.objective == o.code)
             if mine:
-                detail.append(ActionGroup(f"{o.code}: {o.title}", mine))
+                detail.append(ActionGroup(f"{o.code}: {in_language(o, 'title', lang)}", mine))
         if unlinked:
             detail.append(ActionGroup("", tuple(rows[r.action.ref] for r in unlinked)))
-    progress = tuple(PROGRESS_LOOKS.values()) if scheme != "expected_progress" else ()
+    progress = tuple(_in(look, _) for look in PROGRESS_LOOKS.values()) if scheme != "expected_progress" else ()
     pi_colours = {look.css_class for look in pi_looks.values()}
     extra: dict[str, Look] = {}
-    for look in (*looks.values(), *progress, *SELF_LOOKS[scheme].values()):
+    for look in (*looks.values(), *progress, *(_in(look, _) for look in SELF_LOOKS[scheme].values())):
         if look.css_class not in pi_colours:
             extra.setdefault(look.css_class, look)
     return Actions(
         scheme=scheme,
         summary=summary("", results),
-        status_columns=tuple(ACTION_STATUS_LOOKS[s] for s in statuses),
+        status_columns=tuple(status_looks[s] for s in statuses),
         rating_columns=tuple(looks[c] for c in ratings),
         breakdowns=tuple(b for b in breakdowns if b.groups),
         heat_rows=tuple(heat),
@@ -302,6 +351,6 @@ def build_actions(kind: str, results: Sequence[ActionResult], pis: Sequence[PIRe
         groups=tuple(detail),
         rating_looks=tuple(looks.values()),
         progress_looks=progress,
-        status_looks=tuple(ACTION_STATUS_LOOKS.values()),
+        status_looks=tuple(status_looks.values()),
         styles=tuple(extra.values()),
     )

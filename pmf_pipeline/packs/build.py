@@ -17,7 +17,16 @@ from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.tracker import return_states
 
 
-def period_packs(config: Config, data_dir: str | Path, period: Period, generated_at: dt.datetime | None = None, today: dt.date | None = None) -> list[Pack]:
+def period_packs(
+    config: Config,
+    data_dir: str | Path,
+    period: Period,
+    generated_at: dt.datetime | None = None,
+    today: dt.date | None = None,
+    config_dir: str | Path | None = None,
+) -> list[Pack]:
+    """Every pack of the period, in each of the council's languages; ``config_dir`` holds the council's
+    corrections to the catalogue (``translations/``), if any."""
     store = Store(data_dir)
     try:
         results = period_results(config, store, period)
@@ -28,7 +37,7 @@ def period_packs(config: Config, data_dir: str | Path, period: Period, generated
         store.close()
     when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     # 'today' for the tracker is the generation day, so a fixed generation time gives the same packs
-    return build_packs(config, period, results, states, received, when, actions=actions)
+    return build_packs(config, period, results, states, received, when, actions=actions, config_dir=config_dir)
 
 
 def report(

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from html import escape
 
 from pmf_pipeline.periods import Period
-from pmf_pipeline.rules.units import figure
+from pmf_pipeline.rules.units import LOCALE, figure
 
 WIDTH, HEIGHT, PAD = 132, 36, 4
 
 
-def trend_chart(history: tuple[tuple[Period, Decimal | None], ...], target: Decimal | None, decimals: int, unit: str = "number") -> str:
+def trend_chart(
+    history: tuple[tuple[Period, Decimal | None], ...],
+    target: Decimal | None,
+    decimals: int,
+    unit: str = "number",
+    locale: str | None = None,
+    gettext: Callable[[str], str] | None = None,
+) -> str:
     """An SVG sparkline of up to eight quarters, the target as a dashed line, the latest point marked;
-    its text alternative gives each quarter's figure with the PI's unit (``rules.units.figure``)."""
+    its text alternative gives each quarter's figure with the PI's unit (``rules.units.figure``), in the
+    words of the pack's language when ``gettext`` (and ``locale``, Babel's) are given."""
     points = [(i, v) for i, (_, v) in enumerate(history) if v is not None]
     if len(points) < 2:
         return ""
@@ -28,10 +37,20 @@ def trend_chart(history: tuple[tuple[Period, Decimal | None], ...], target: Deci
         return round(x, 1), round(y, 1)
 
     line = " ".join(f"{x},{y}" for x, y in (xy(i, v) for i, v in points))
-    alt = "; ".join(f"{p.short_label}: {figure(v, unit, decimals)}" for p, v in history if v is not None)
+    if gettext is None:
+        alt = "Last eight quarters: " + "; ".join(f"{p.short_label}: {figure(v, unit, decimals)}" for p, v in history if v is not None)
+    else:
+        _ = gettext
+        each = [
+            _("%(quarter)s: %(figure)s")
+            % {"quarter": _("Q%(quarter)s %(year)s") % {"quarter": p.quarter, "year": p.year}, "figure": figure(v, unit, decimals, locale or LOCALE, _)}
+            for p, v in history
+            if v is not None
+        ]
+        alt = _("Last eight quarters: %(figures)s") % {"figures": "; ".join(each)}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape("Last eight quarters: " + alt)}"><title>{escape("Last eight quarters: " + alt)}</title>'
+        f'aria-label="{escape(alt)}"><title>{escape(alt)}</title>'
     ]
     if target is not None:
         _, ty = xy(0, target)

@@ -41,6 +41,21 @@ def css_string(value: object) -> Markup:
     return Markup(f'"{out}"')
 
 
+PAGE, PAGES = "\x01", "\x02"  # where a page footer's message puts the page number and the page count
+
+
+def page_numbers(message: object) -> Markup:
+    """A page footer's CSS ``content`` from its message in the pack's language ("Page %(page)s of %(pages)s",
+    given ``PAGE`` and ``PAGES`` for its placeholders): its words as CSS strings around the page counters."""
+    parts = []
+    for piece in str(message).replace(PAGES, "\0pages\0").replace(PAGE, "\0page\0").split("\0"):
+        if piece in ("page", "pages"):
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return Markup(" ".join(parts))
+
+
 def safe_svg(value: str) -> Markup:
     """Charts are built by ``charts.trend_chart`` from numbers and escaped text only."""
     return Markup(value)
@@ -68,7 +83,7 @@ def environment(strict: bool = False, lang: str = "en", config_dir: str | Path |
     ``{{ _("...") }}`` (jinja2.ext.i18n, new-style gettext: ``_("%(n)s PIs", n=3)``), translated by the
     package's catalogue with the council's corrections from ``config_dir/translations/`` (``pmf_pipeline.i18n``).
     In English a message is its own text, so an English pack reads exactly as its template is written."""
-    from pmf_pipeline.i18n import translations
+    from pmf_pipeline.i18n import LANGUAGES, translations
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -85,6 +100,8 @@ def environment(strict: bool = False, lang: str = "en", config_dir: str | Path |
     env.filters["typed"] = typed
     env.install_gettext_translations(translations(lang, config_dir), newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = lang
+    env.globals.update(page_numbers=page_numbers, PAGE=PAGE, PAGES=PAGES)
+    env.globals["language_names"] = LANGUAGES  # a link to the other language is named in that language
     return env
 
 
@@ -111,11 +128,33 @@ def pack_key(pack: Pack) -> str:
     """
     h = hashlib.sha256(renderer_digest().encode())
     h.update(repr(dataclasses.replace(pack, generated_at="")).encode("utf-8"))
+    # The language, the links to the other languages and the lines of the completeness table are kept out of
+    # the repr (an English-only council's keys stay as they were); a pack in another language adds them, and
+    # the catalogue its fixed text comes from (the package's and the council's corrections).
+    if pack.lang != "en" or pack.other_language:
+        h.update(repr((pack.lang, pack.other_language, pack.return_lines)).encode("utf-8"))
+        h.update(catalogue_digest(pack.lang, pack.config_dir or None).encode())
+    return h.hexdigest()
+
+
+def catalogue_digest(lang: str, config_dir: str | Path | None) -> str:
+    """The bytes of the catalogue a pack in ``lang`` is translated with: the package's ``.po`` and the council's."""
+    from pmf_pipeline.i18n.catalogue import council_catalogue, package_catalogue
+
+    if lang == "en":
+        return ""
+    h = hashlib.sha256()
+    for f in (package_catalogue(lang), council_catalogue(config_dir, lang) if config_dir else None):
+        if f is not None and f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
 
 
 def render_html(pack: Pack, env: jinja2.Environment | None = None) -> str:
-    return (env or environment()).get_template("pack.html").render(pack=pack)
+    """The pack's HTML, in its own language (``pack.lang``) unless ``env`` is given."""
+    if env is None:
+        env = environment(lang=pack.lang, config_dir=pack.config_dir or None)
+    return env.get_template("pack.html").render(pack=pack)
 
 
 def _fetcher():  # type: ignore[no-untyped-def]

@@ -13,8 +13,11 @@ deadline, a return not yet in is 'not yet due', not a problem.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from babel.dates import format_date
 
 from pmf_pipeline.config.models import Config, Directorate
 from pmf_pipeline.master.store import Store, Submission
@@ -50,29 +53,64 @@ class ReturnState:
         pis = f"{self.pis} PI{'s' * (self.pis != 1)}"
         return pis if self.actions is None else f"{pis}, {self.actions} action{'s' * (self.actions != 1)}"
 
+    def counts_in(self, gettext: Callable[[str], str], lang: str = "en") -> str:
+        """``counts`` in ``lang``: "PIs: 12, actions: 9" in Welsh (no noun after a number, which Welsh would mutate)."""
+        if lang == "en":
+            return self.counts
+        pis = gettext("PIs: %(n)s") % {"n": self.pis}
+        return pis if self.actions is None else pis + ", " + gettext("actions: %(n)s") % {"n": self.actions}
+
     @property
     def label(self) -> str:
         return label(self.directorate, self.service)
 
     @property
     def summary(self) -> str:
-        deadline = f"{day(self.deadline, year=True)}" if self.deadline else "the deadline"
+        return self.summary_in()
+
+    def summary_in(self, gettext: Callable[[str], str] | None = None, lang: str = "en") -> str:
+        """The line a pack's data completeness table shows, in ``lang`` (``gettext``: the pack's translations)."""
+        _ = gettext or (lambda m: m)
+
+        def on(when: dt.datetime | dt.date, year: bool = False) -> str:
+            if lang == "en":
+                return day(when, year)
+            from pmf_pipeline.i18n.formatting import babel_locale
+
+            return format_date(when, format="d MMMM y" if year else "d MMMM", locale=babel_locale(lang))
+
+        deadline = f"{on(self.deadline, year=True)}" if self.deadline else _("the deadline")
         if self.state == "missing":
-            return f"not yet due (deadline {deadline})"
+            return _("not yet due (deadline %(deadline)s)") % {"deadline": deadline}
         if self.state == "overdue":
-            return f"missing (overdue: the deadline was {deadline})"
+            return _("missing (overdue: the deadline was %(deadline)s)") % {"deadline": deadline}
         received = parse_time(self.received_at)
         if self.state == "rejected":
-            return "rejected: the file could not be taken; see its findings" + (f" (received {day(received)})" if received else "")
-        counts = f"{self.counts}, " if self.actions is not None else ""  # councils that track no actions read as before
-        words = f"accepted, {counts}{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}; "
-        timing = "late" if self.late else "on time"
+            if received:
+                return _("rejected: the file could not be taken; see its findings (received %(day)s)") % {"day": on(received)}
+            return _("rejected: the file could not be taken; see its findings")
+        counts = f"{self.counts_in(_, lang)}, " if self.actions is not None else ""  # councils that track no actions read as before
+        if lang == "en":
+            words = f"accepted, {counts}{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}; "
+        else:  # "errors: 1" rather than a noun after the number, which Welsh would mutate
+            words = _("accepted, %(counts)serrors: %(errors)s, warnings: %(warnings)s; ") % {"counts": counts, "errors": self.errors, "warnings": self.warnings}
+        timing = _("late") if self.late else _("on time")
         saved, first = parse_time(self.saved_at), parse_time(self.first_saved_at)
         if self.first_is_current:
-            when = f"received {day(received)}" if received else ""
-            return words + ", ".join(x for x in (when, f"saved {day(saved)}" if saved else "") if x) + f" ({timing})"
-        now = f"current return saved {day(saved)}" if saved else f"current return received {day(received)}" if received else "current return"
-        return words + (f"first return saved {day(first)} ({timing}); " if first else f"first return ({timing}); ") + now
+            when = _("received %(day)s") % {"day": on(received)} if received else ""
+            saved_text = _("saved %(day)s") % {"day": on(saved)} if saved else ""
+            return words + ", ".join(x for x in (when, saved_text) if x) + f" ({timing})"
+        if saved:
+            now = _("current return saved %(day)s") % {"day": on(saved)}
+        elif received:
+            now = _("current return received %(day)s") % {"day": on(received)}
+        else:
+            now = _("current return")
+        if first:
+            before = _("first return saved %(day)s (%(timing)s); ") % {"day": on(first), "timing": timing}
+        else:
+            before = _("first return (%(timing)s); ") % {"timing": timing}
+        return words + before + now
 
 
 def _expected(config: Config, d: Directorate, period: Period, subs: list[Submission]) -> list[tuple[str | None, str]]:

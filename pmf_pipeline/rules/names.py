@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
-OVERVIEW_TITLE = "Corporate performance overview"
+OVERVIEW_TITLE = "Corporate performance overview"  # a message of the catalogue too (i18n.seeds)
 SLUG_LENGTH = 80
 
 
-def directorate_title(name: str) -> str:
-    """The title of a directorate's pack."""
-    return f"{name} directorate"
+def directorate_title(name: str, gettext: Callable[[str], str] | None = None) -> str:
+    """The title of a directorate's pack (in a Welsh pack's words with its ``gettext``)."""
+    if gettext is None:
+        return f"{name} directorate"
+    return gettext("%(name)s directorate") % {"name": name}
 
 
 def slug(text: str) -> str:

@@ -25,6 +25,7 @@ Numbers are laid out by Babel for the locale (en_GB; a Welsh pack would pass ``c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -45,10 +46,11 @@ def number(value: Decimal, decimals: int, locale: str = LOCALE) -> str:
     return format_decimal(shown, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=locale)
 
 
-def figure(value: Decimal | None, unit: object, decimals: int, locale: str = LOCALE) -> str:
+def figure(value: Decimal | None, unit: object, decimals: int, locale: str = LOCALE, gettext: Callable[[str], str] | None = None) -> str:
     """A PI's figure with its unit and its decimal places; ``NO_FIGURE`` when there is none.
 
-    ``unit`` is a ``config.models.Unit`` or its value ("percentage", "currency", ...).
+    ``unit`` is a ``config.models.Unit`` or its value ("percentage", "currency", ...). The unit's words
+    ("days", "per") are fixed text: ``gettext`` (a Welsh pack's) translates them; without it, English.
     """
     if value is None:
         return NO_FIGURE
@@ -63,8 +65,12 @@ def figure(value: Decimal | None, unit: object, decimals: int, locale: str = LOC
     if kind == "percentage":
         return f"{text}%"
     if kind == "days":
+        if gettext is not None:
+            return (gettext("%(figure)s day") if text == "1" else gettext("%(figure)s days")) % {"figure": text}
         return f"{text} {'day' if text == '1' else 'days'}"
     if kind == "rate_per_1000":
+        if gettext is not None:
+            return gettext("%(figure)s per %(base)s") % {"figure": text, "base": number(Decimal(1000), 0, locale)}
         return f"{text} per {number(Decimal(1000), 0, locale)}"
     return text  # number, ratio
 
@@ -96,7 +102,12 @@ def local_time(when: dt.datetime | str, timezone: str = DEFAULT_TIMEZONE) -> dt.
     return when.astimezone(ZoneInfo(timezone))
 
 
-def time_text(when: dt.datetime | str, timezone: str = DEFAULT_TIMEZONE) -> str:
-    """A stored time as a reader reads it, in the council's time zone: "24 July 2026 10:00 BST"."""
+def time_text(when: dt.datetime | str, timezone: str = DEFAULT_TIMEZONE, locale: str = LOCALE) -> str:
+    """A stored time as a reader reads it, in the council's time zone: "24 July 2026 10:00 BST"
+    (the month in the locale's words: "24 Gorffennaf 2026 10:00 BST")."""
     t = local_time(when, timezone)
+    if locale != LOCALE:
+        from babel.dates import format_date
+
+        return f"{format_date(t.date(), format='d MMMM y', locale=locale)} {t:%H:%M} {t.tzname()}"
     return f"{t.day} {t:%B %Y %H:%M} {t.tzname()}"

@@ -27,7 +27,7 @@ def quarter_run(tmp_path, config_dir):
     base = ["--config", config_dir, "--data", data]
     r = run(*base, "quarter", "--period", PERIOD, "--inbox", SAMPLES, "--out", packs, "--no-pdf", "--generated-at", "2026-11-01T09:00:00")
     assert r.exit_code == 1, r.output  # the sample's deliberate errors
-    assert "Packs: 11 written" in r.output and "Statuses:" in r.output
+    assert "Packs: 22 written" in r.output and "Statuses:" in r.output
     return base, data, packs, config_dir
 
 
@@ -167,7 +167,7 @@ def test_a_late_return_re_renders_only_the_packs_it_changes(tmp_path, config_dir
             shutil.copy(f, inbox / f.name)
     base = ["--config", config_dir, "--data", data]
     first = run(*base, "quarter", "--period", PERIOD, "--inbox", inbox, "--out", packs, "--no-pdf", "--generated-at", "2026-10-30T09:00:00")
-    assert "Packs: 11 written" in first.output, first.output
+    assert "Packs: 22 written" in first.output, first.output
     manifest_path = data / "periods" / str(PERIOD) / "manifest.json"
     before = {p["slug"]: p for p in json.loads(manifest_path.read_text())["publications"][-1]["packs"]}
     files_before = {p.name: p.read_bytes() for p in packs.iterdir()}
@@ -181,19 +181,22 @@ def test_a_late_return_re_renders_only_the_packs_it_changes(tmp_path, config_dir
     from pmf_pipeline.packs.content import slug
 
     config = load_config(config_dir)
-    covering = {
-        slug(c.name)
+    plc = [
+        c
         for c in config.framework.committees
         if any(pi.directorate == "PLC" for pi in config.committee_pis(c)) or any(a.directorate == "PLC" for a in config.committee_actions(c))
-    }
-    assert changed == {"corporate-performance-overview", "place-directorate"} | covering, changed
+    ]
+    covering = {slug(c.name) for c in plc}
+    # and the same packs in Welsh (the sample council publishes in both)
+    welsh = {"trosolwg-perfformiad-corfforaethol.cy", "cyfarwyddiaeth-lle.cy"} | {f"{slug(c.name_cy)}.cy" for c in plc}
+    assert changed == {"corporate-performance-overview", "place-directorate"} | covering | welsh, changed
     assert len(changed) < len(after)  # some packs really were kept
     assert f"Packs: {len(changed)} written" in second.output and f"{len(after) - len(changed)} unchanged since the last run and kept" in second.output
     for s, rec in after.items():
         name = os.path.basename(rec["html"])
         if s in changed:
             assert (packs / name).read_bytes() != files_before[name]
-            assert "31 October 2026" in (packs / name).read_text()  # prepared by this run
+            assert ("31 Hydref 2026" if s.endswith(".cy") else "31 October 2026") in (packs / name).read_text()  # prepared by this run
         else:
             assert (packs / name).read_bytes() == files_before[name] and rec == before[s]
     # and the period still audits clean: every kept pack is reproduced at the time it was prepared
@@ -234,5 +237,5 @@ def test_restyled_packs_are_rendered_again_though_no_return_is_new(quarter_run, 
         r = run(*base, *again)
     finally:
         render.renderer_digest.cache_clear()
-    assert "Nothing changed" not in r.output and "Packs: 11 written" in r.output, r.output
+    assert "Nothing changed" not in r.output and "Packs: 22 written" in r.output, r.output
     assert "#5b2c6f" in next(packs.glob("*overview.html")).read_text()

@@ -9,7 +9,7 @@ import pytest
 from pmf_pipeline.packs.build import period_packs
 from pmf_pipeline.packs.render import render_html
 from pmf_pipeline.returns.ingest import ingest
-from tests.conftest import CONFIG, PERIOD, ROOT
+from tests.conftest import CONFIG, PERIOD, ROOT, english
 from tests.i18n.fixed_text import GAP, config_texts, fixed_texts, text_nodes, typed_texts
 
 WHEN = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
@@ -19,7 +19,7 @@ WHEN = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 def overview(config, tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
     ingest(CONFIG, data, PERIOD, sorted((ROOT / "sample_workbooks").glob("*.xlsx")))
-    pack = period_packs(config, data, PERIOD, WHEN, WHEN.date())[0]
+    pack = english(period_packs(config, data, PERIOD, WHEN, WHEN.date()))[0]
     assert pack.kind == "overview"
     return pack
 

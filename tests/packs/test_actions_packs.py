@@ -24,7 +24,7 @@ from pmf_pipeline.packs.content import build_packs
 from pmf_pipeline.packs.render import TEMPLATES, environment, render_html, render_pdf
 from pmf_pipeline.rules.actions import rate_action
 from pmf_pipeline.rules.names import directorate_title
-from tests.conftest import PERIOD, need_program
+from tests.conftest import PERIOD, english, need_program
 
 WHEN = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 D = dt.date
@@ -137,7 +137,7 @@ def pi_results(config, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def packs(config, pi_results):
-    return build_packs(council(config), PERIOD, pi_results, [], {}, WHEN, action_results())
+    return english(build_packs(council(config), PERIOD, pi_results, [], {}, WHEN, action_results()))
 
 
 def _pack(packs, start, kind="directorate"):
@@ -362,7 +362,7 @@ def test_the_key_explains_the_councils_action_ratings(config, pi_results, packs)
     key = _section(render_html(packs[0]), "key")
     assert "Each action's rating is the service's own assessment (blue, green, yellow, amber or red); a completed action is blue." in key
     assert "that expected-progress rating is shown beside it, so that you can ask whether the service's rating is fair." in key
-    computed = build_packs(council(config, "expected_progress"), PERIOD, pi_results, [], {}, WHEN, action_results("expected_progress"))
+    computed = english(build_packs(council(config, "expected_progress"), PERIOD, pi_results, [], {}, WHEN, action_results("expected_progress")))
     key = _section(render_html(computed[0]), "key")
     assert "on track when its % complete is 90% or more of the expected %" in key and "Expected-progress ratings, shown beside" not in key
     assert computed[0].actions.exceptions[0].progress is None  # nothing is shown beside a computed rating
@@ -377,7 +377,7 @@ ACTION_LINES = re.compile(r"^.*(\{% if pack\.actions %\}.*\{% endif %\}|\{% impo
 def test_a_council_without_actions_gets_the_same_packs_as_before(config, pi_results):
     """Every pack.html line about actions is only for a pack with actions (and pack.css's actions part too):
     the packs of a council with none are those of the templates without those lines."""
-    packs = build_packs(config.model_copy(update={"actions": {}}), PERIOD, pi_results, [], {}, WHEN)
+    packs = english(build_packs(config.model_copy(update={"actions": {}}), PERIOD, pi_results, [], {}, WHEN))
     assert all(p.actions is None for p in packs)
     env = environment(strict=True)
     source = (TEMPLATES / "pack.html").read_text(encoding="utf-8")
@@ -464,7 +464,7 @@ def test_the_sample_councils_actions_make_whole_packs(config, pi_results):
     assert config.framework.action_scheme is ActionScheme.brayg
     results = sample_results(config)
     assert len(results) >= 40
-    packs = build_packs(config, PERIOD, pi_results, [], {}, WHEN, results)
+    packs = english(build_packs(config, PERIOD, pi_results, [], {}, WHEN, results))
     overview = packs[0]
     assert (
         overview.actions.total == len(results) == sum(c.n for c in overview.actions.summary.by_rating) == sum(c.n for c in overview.actions.summary.by_status)

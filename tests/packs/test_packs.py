@@ -16,7 +16,7 @@ from pmf_pipeline.packs.build import period_packs
 from pmf_pipeline.packs.render import TEMPLATES, _fetcher, environment, render_html, render_packs, render_pdf
 from pmf_pipeline.returns.ingest import ingest
 from pmf_pipeline.workbook.fill import fill_return
-from tests.conftest import CONFIG, PERIOD, ROOT, need_program
+from tests.conftest import CONFIG, PERIOD, ROOT, english, need_program
 from tests.returns.test_validate import full
 
 WHEN = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
@@ -52,6 +52,12 @@ def data(tmp_path_factory, config, blank_returns):
 
 @pytest.fixture(scope="module")
 def packs(config, data):
+    return english(period_packs(config, data, PERIOD, WHEN, WHEN.date()))
+
+
+@pytest.fixture(scope="module")
+def bilingual_packs(config, data):
+    """Every pack of the sample quarter, in Welsh and in English."""
     return period_packs(config, data, PERIOD, WHEN, WHEN.date())
 
 
@@ -175,7 +181,7 @@ def test_packs_follow_the_framework_scheme_and_labels(config_dir, tmp_path):
     config = load_config(config_dir)
     data = tmp_path / "data"
     ingest(config_dir, data, PERIOD, sorted((ROOT / "sample_workbooks").glob("*.xlsx")))
-    overview = period_packs(config, data, PERIOD, WHEN, WHEN.date())[0]
+    overview = english(period_packs(config, data, PERIOD, WHEN, WHEN.date()))[0]
     codes = {look.code for look in overview.scheme_looks}
     assert {"excellent", "good", "adequate", "unsatisfactory"} <= codes
     html = render_html(overview)
@@ -186,7 +192,7 @@ def test_a_large_councils_overview_leaves_the_detail_to_the_other_packs(config, 
     """Above overview_detail_limit PIs, the overview keeps its summaries and exceptions but not a detail table per PI."""
     assert packs[0].detail_limit == 0 and packs[0].groups  # the sample council (64 PIs) is under the default limit
     small = config.model_copy(update={"framework": config.framework.model_copy(update={"overview_detail_limit": 10})})
-    data_packs = period_packs(small, data, PERIOD, WHEN, WHEN.date())
+    data_packs = english(period_packs(small, data, PERIOD, WHEN, WHEN.date()))
     overview = data_packs[0]
     assert overview.detail_limit == 10 and overview.groups == ()
     assert overview.exceptions == packs[0].exceptions and overview.summary == packs[0].summary
@@ -260,14 +266,14 @@ def test_times_are_shown_in_the_councils_time_zone(config, data):
     results = period_results(config, store, PERIOD)
     store.close()
     summer = dt.datetime(2026, 7, 24, 9, 0, tzinfo=dt.timezone.utc)
-    packs = build_packs(config, PERIOD, results, [], {"CR": "2026-07-24T08:30:00+00:00"}, summer)
+    packs = english(build_packs(config, PERIOD, results, [], {"CR": "2026-07-24T08:30:00+00:00"}, summer))
     assert (packs[0].generated_at, packs[0].data_as_at) == ("24 July 2026 10:00 BST", "24 July 2026 09:30 BST")
-    winter = build_packs(config, PERIOD, results, [], {"CR": "2026-11-02T16:05:00+00:00"}, WHEN)[0]
+    winter = english(build_packs(config, PERIOD, results, [], {"CR": "2026-11-02T16:05:00+00:00"}, WHEN))[0]
     assert (winter.generated_at, winter.data_as_at) == ("1 November 2026 09:00 GMT", "2 November 2026 16:05 GMT")
     html = render_html(winter)
     assert "<dt>Prepared</dt><dd>1 November 2026 09:00 GMT by" in html and "<dt>Data as at</dt><dd>2 November 2026 16:05 GMT</dd>" in html
     dublin = config.model_copy(update={"framework": config.framework.model_copy(update={"timezone": "Asia/Tokyo"})})
-    assert build_packs(dublin, PERIOD, results, [], {}, summer)[0].generated_at == "24 July 2026 18:00 JST"
+    assert english(build_packs(dublin, PERIOD, results, [], {}, summer))[0].generated_at == "24 July 2026 18:00 JST"
 
 
 def test_a_timezone_that_does_not_exist_is_refused(config_dir):

@@ -18,11 +18,12 @@ from tests.packs import test_packs as sample
 # The sample quarter's packs, with the hostile and multi-line comments of tests/packs/test_packs.py.
 data = sample.data
 packs = sample.packs
+bilingual_packs = sample.bilingual_packs  # in Welsh and in English: each with its own language
 
 
 @pytest.fixture(scope="module")
-def rendered(packs, tmp_path_factory):
-    return render_packs(packs, tmp_path_factory.mktemp("pdf"), pdf=True)
+def rendered(bilingual_packs, tmp_path_factory):
+    return render_packs(bilingual_packs, tmp_path_factory.mktemp("pdf"), pdf=True)
 
 
 def kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
@@ -53,7 +54,7 @@ def title_of(page: str) -> str:
 
 
 def test_every_pdf_pack_is_tagged_with_its_language_title_headings_tables_and_figures(rendered):
-    assert len(rendered) == 11
+    assert len(rendered) == 22  # each pack in Welsh and in English
     for r in rendered:
         page = r.html.read_text(encoding="utf-8")
         with pikepdf.open(r.pdf) as pdf:
@@ -85,7 +86,10 @@ def test_every_pdf_pack_is_tagged_with_its_language_title_headings_tables_and_fi
             figures = [e for e in elements if e.S == "/Figure"]
             assert len(figures) == page.count("<svg"), name  # every chart is a figure
             for f in figures:
-                assert str(f.get("/Alt", "")).startswith("Last eight quarters: Q"), (name, "a figure without alternative text")
+                assert str(f.get("/Alt", "")).startswith(("Yr wyth chwarter diwethaf: Ch", "Last eight quarters: Q")), (
+                    name,
+                    "a figure without alternative text",
+                )
 
 
 def test_pdfinfo_says_the_packs_are_tagged(rendered):

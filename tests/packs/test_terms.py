@@ -14,7 +14,7 @@ from pmf_pipeline.master.results import period_results
 from pmf_pipeline.master.store import Store
 from pmf_pipeline.packs.content import build_packs
 from pmf_pipeline.packs.render import environment, render_html
-from tests.conftest import PERIOD
+from tests.conftest import PERIOD, english
 
 WHEN = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -26,7 +26,7 @@ def _packs(config, tmp_path):
         results = period_results(config, store, PERIOD)
     finally:
         store.close()
-    return results, build_packs(config, PERIOD, results, [], {}, WHEN)
+    return results, english(build_packs(config, PERIOD, results, [], {}, WHEN))
 
 
 @pytest.fixture(scope="module")
