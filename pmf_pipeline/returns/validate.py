@@ -18,11 +18,12 @@ from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import WorkbookError
 from pmf_pipeline.master.earlier import EarlierFigures, from_history
 from pmf_pipeline.periods import Period
+from pmf_pipeline.returns.action_checks import check_actions
 from pmf_pipeline.returns.findings import CHASE_ONLY, ERROR, WARNING, Finding, ReturnResult, ValueRecord
 from pmf_pipeline.rules.numbers import LARGEST, Parsed, clean_text, parse_number
 from pmf_pipeline.rules.status import DECLINED_SIG, OFF, as_reported, rate, trend
 from pmf_pipeline.rules.text import MAX_TEXT, bounded, safe_name
-from pmf_pipeline.workbook import layout
+from pmf_pipeline.workbook import action_layout, layout
 from pmf_pipeline.workbook.reader import RawReturn, RawRow, read_return, sha256
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec, canonical
 
@@ -116,10 +117,15 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
     spec = build_spec(config, file_period, directorate, result.service, earlier(file_period) if earlier else None)
     if meta.get("fingerprint") != spec.fingerprint:
         sent = _sent_refs(meta.get("rows", ""))
-        if sent == {r.pi.ref for r in spec.rows}:
-            why = "its targets or definitions differ from those now in force for this period"
-        else:
+        sent_actions = _sent_refs(meta.get("actions", ""))
+        if sent != {r.pi.ref for r in spec.rows}:
             why = "its list of PIs differs from the one in force for this period"
+        elif sent_actions != {a.action.ref for a in spec.actions}:
+            why = "its list of actions differs from the one in force for this period"
+        elif spec.actions and _sent_fingerprints(meta.get("rows", "")) == {r.pi.ref: r.fingerprint for r in spec.rows}:
+            why = "its actions' plan (titles, dates or milestones) differs from the one now in force for this period"
+        else:
+            why = "its targets or definitions differ from those now in force for this period"
         _reject(
             result,
             "outdated_template",
@@ -128,6 +134,14 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
         )
         return None
     return spec
+
+
+def _sent_fingerprints(rows: str) -> dict[str, str]:
+    """Each PI's (or action's) fingerprint as the metadata records it; empty when that cannot be read."""
+    try:
+        return {str(ref): str(fp) for ref, fp in json.loads(rows)} if rows.startswith("[") else {}
+    except (ValueError, TypeError, RecursionError):
+        return {}
 
 
 def _sent_refs(rows: str) -> set[str]:
@@ -139,13 +153,19 @@ def _sent_refs(rows: str) -> set[str]:
         return set()
 
 
-EXPECTED_SHEETS = (layout.INSTRUCTIONS_SHEET, layout.RETURN_SHEET, layout.META_SHEET)
+EXPECTED_SHEETS = (layout.INSTRUCTIONS_SHEET, layout.RETURN_SHEET, action_layout.ACTIONS_SHEET, layout.META_SHEET)
 
 
 def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnResult) -> None:
+    """Check the PIs of the Return sheet and the actions of the Actions sheet (``action_checks``)."""
+    _check_sheets(raw, result, with_actions=bool(spec.actions))
+    _check_pi_rows(raw, spec, config, result)
+    check_actions(raw, spec, config, result)
+
+
+def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnResult) -> None:
     file = result.file
     add = result.findings.append
-    _check_sheets(raw, result)
     if not raw.columns_found:
         expected = [c.label for c in layout.COLUMNS]
         missing = [label for label in expected if list(raw.header).count(label) != 1]
@@ -270,12 +290,14 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
             result.values.append(ValueRecord(pi_ref=row_spec.pi.ref, actual=None, sheet=SHEET, cell=first.cell("actual"), has_error=True))
 
 
-def _check_sheets(raw: RawReturn, result: ReturnResult) -> None:
-    """A sheet added, renamed or removed is reported; nothing on an added sheet is read."""
+def _check_sheets(raw: RawReturn, result: ReturnResult, with_actions: bool = False) -> None:
+    """A sheet added, renamed or removed is reported; nothing on an added sheet is read.
+    (An Actions sheet missing when actions were asked for is ``action_checks``' to report.)"""
     if not raw.sheets:
         return
+    expected = EXPECTED_SHEETS if with_actions else tuple(s for s in EXPECTED_SHEETS if s != action_layout.ACTIONS_SHEET)
     for name in raw.sheets:
-        if name not in EXPECTED_SHEETS:
+        if name not in expected:
             result.findings.append(
                 Finding(
                     "sheets_changed",

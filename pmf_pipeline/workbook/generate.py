@@ -30,7 +30,9 @@ from pmf_pipeline.master.earlier import EarlierFigures
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.numbers import NO_DATA_WORDS
 from pmf_pipeline.rules.status import STATUS_LOOKS
-from pmf_pipeline.workbook import layout
+from pmf_pipeline.workbook import action_layout, layout
+from pmf_pipeline.workbook.action_sheet import actions_instructions, write_actions_sheet
+from pmf_pipeline.workbook.action_spec import LastActions
 from pmf_pipeline.workbook.protection import new_password
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec
 
@@ -50,6 +52,7 @@ class Generated:
     directorate: str
     service: str | None
     pis: int
+    actions: int = 0
 
 
 def workbook_name(spec: ReturnSpec) -> str:
@@ -60,15 +63,21 @@ def workbook_name(spec: ReturnSpec) -> str:
 
 
 def specs_for(
-    config: Config, period: Period, by_service: bool = False, directorates: list[str] | None = None, earlier: EarlierFigures | None = None
+    config: Config,
+    period: Period,
+    by_service: bool = False,
+    directorates: list[str] | None = None,
+    earlier: EarlierFigures | None = None,
+    last_actions: LastActions | None = None,
 ) -> list[ReturnSpec]:
+    """The returns asked for: every directorate (or service) with PIs or actions due."""
     out = []
     for d in config.framework.directorates:
         if directorates and d.code not in directorates:
             continue
         for service in [s.code for s in d.services] if by_service else [None]:
-            spec = build_spec(config, period, d.code, service, earlier)
-            if spec.rows:
+            spec = build_spec(config, period, d.code, service, earlier, last_actions)
+            if spec.rows or spec.actions:
                 out.append(spec)
     return out
 
@@ -83,6 +92,7 @@ def generate(
     on_progress: Callable[[Generated], None] | None = None,
     earlier: EarlierFigures | None = None,
     password: str | None = None,
+    last_actions: LastActions | None = None,
 ) -> list[Generated]:
     """Write one updater workbook per directorate (or per service) for ``period`` into ``out_dir``.
 
@@ -92,16 +102,19 @@ def generate(
 
     Sheets are protected with ``password`` (``protection.sheet_password`` gives the one the team
     keeps), else framework.yaml's ``sheet_password``, else a random one nobody keeps.
+
+    ``last_actions`` are the actions' updates of the quarter before (by action ref), shown on the
+    Actions sheet; without them, those of ``action_history.csv``.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     password = password or config.framework.sheet_password or new_password()
     done = []
-    for spec in specs_for(config, period, by_service, directorates, earlier):
+    for spec in specs_for(config, period, by_service, directorates, earlier, last_actions):
         path = out / workbook_name(spec)
         write_workbook(spec, path, when, password)
-        g = Generated(path, spec.directorate, spec.service, len(spec.rows))
+        g = Generated(path, spec.directorate, spec.service, len(spec.rows), len(spec.actions))
         done.append(g)
         if on_progress:
             on_progress(g)
@@ -160,6 +173,8 @@ def write_workbook(spec: ReturnSpec, path: Path, generated_at: dt.datetime, pass
     formats = _Formats(wb)
     _instructions(wb.add_worksheet(layout.INSTRUCTIONS_SHEET), spec, wb, password)
     _return_sheet(wb.add_worksheet(layout.RETURN_SHEET, worksheet_class=_ClassicFormulas), spec, formats, password)
+    if spec.actions:
+        write_actions_sheet(wb.add_worksheet(action_layout.ACTIONS_SHEET, worksheet_class=_ClassicFormulas), spec, formats, password, INPUT_FILL)
     _metadata(wb.add_worksheet(layout.META_SHEET), spec, generated_at, password)
     wb.worksheets()[0].activate()
     wb.close()
@@ -209,6 +224,7 @@ def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook, password: 
             plain,
         ),
         ("", plain),
+        *[(text, h3 if heading else plain) for text, heading in actions_instructions(spec)],
         ("Please do not", h3),
         ("Add, delete or reorder rows, or change the pre-filled columns: the return is checked against what was sent and would be rejected.", plain),
         ("Save it in another format (keep .xlsx), or rename it. Email it back to the corporate performance team.", plain),
@@ -419,7 +435,11 @@ def _metadata(ws: Any, spec: ReturnSpec, generated_at: dt.datetime, password: st
         "fingerprint": spec.fingerprint,
         "rows": json.dumps([[r.pi.ref, r.fingerprint] for r in spec.rows]),
     }
-    for i, key in enumerate(layout.META_KEYS):
+    keys: tuple[str, ...] = layout.META_KEYS
+    if spec.actions:  # only then, so a council without actions keeps exactly the workbook it had
+        values["actions"] = json.dumps([[a.action.ref, a.fingerprint] for a in spec.actions])
+        keys += action_layout.META_KEYS
+    for i, key in enumerate(keys):
         ws.write_string(i, 0, key)
         value = values[key]
         if isinstance(value, str):

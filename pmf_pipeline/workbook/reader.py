@@ -17,7 +17,7 @@ from typing import Any
 import python_calamine as pc
 
 from pmf_pipeline.errors import WorkbookError
-from pmf_pipeline.workbook import layout
+from pmf_pipeline.workbook import action_layout, layout
 from pmf_pipeline.workbook.container import SEND_XLSX, core_modified, error_cells, extents, open_container, percent_styles, styled_cells
 
 READ_COLS = len(layout.COLUMNS)
@@ -26,6 +26,7 @@ _KEYS = tuple(c.key for c in layout.COLUMNS)
 _LABELS = tuple(c.label for c in layout.COLUMNS)
 _POSITIONS = {c.key: i for i, c in enumerate(layout.COLUMNS)}
 _LETTERS = {c.key: layout.col_letter(c.key) for c in layout.COLUMNS}
+_A_POSITIONS = {k: i for i, k in enumerate(action_layout.KEYS)}
 MAX_RETURN_ROWS = 10000  # the most PIs one return can hold; rows past FIRST_ROW + this are never read
 NOT_A_RETURN = "this is not a return of this framework (it has no return identification: it may be some other workbook, or a copy pasted into a new one). Please send the return workbook you were sent, filled in."
 
@@ -63,6 +64,17 @@ class RawReturn:
     sheets: tuple[str, ...] = ()  # every sheet's name, in workbook order
     columns_found: bool = True  # every column heading was found (by position, or by heading after columns were inserted)
     inserted: tuple[tuple[str, str], ...] = ()  # (column letter, heading) of columns not in the layout, when matched by heading
+    # The Actions sheet, read the same way (empty when the workbook has none)
+    action_header: tuple[str, ...] = ()
+    action_rows: tuple[RawRow, ...] = ()
+    action_errors: dict[str, str] = field(default_factory=dict)
+    action_percent_cells: frozenset[str] = frozenset()
+    action_columns_found: bool = True
+    action_inserted: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def has_actions_sheet(self) -> bool:
+        return action_layout.ACTIONS_SHEET in self.sheets
 
 
 def sha256(data: bytes) -> str:
@@ -88,16 +100,20 @@ def read_return(data: bytes, file: str) -> RawReturn:
     if layout.RETURN_SHEET not in container.sheets:
         raise WorkbookError(f"the '{layout.RETURN_SHEET}' sheet is missing from the return. Please send the workbook you were sent, filled in.")
     ret_xml = container.sheet_xml(layout.RETURN_SHEET) or b""
+    with_actions = container.kinds.get(action_layout.ACTIONS_SHEET) == "worksheet"
+    act_xml = (container.sheet_xml(action_layout.ACTIONS_SHEET) or b"") if with_actions else b""
+    a_rows, a_cols = extents(act_xml)
     meta_xml = container.sheet_xml(layout.META_SHEET) or b""
     r_rows, r_cols = extents(ret_xml)
     m_rows, m_cols = extents(meta_xml)
     limit_rows = layout.FIRST_ROW + MAX_RETURN_ROWS
     bounded = r_rows > limit_rows or r_cols > READ_COLS + 50 or m_rows > 100 or m_cols > 26
+    bounded = bounded or a_rows > limit_rows or a_cols > len(action_layout.COLUMNS) + 50
     try:
         if bounded:
-            meta_grid, grid = _read_bounded(data, limit_rows)
+            meta_grid, grid, act_grid = _read_bounded(data, limit_rows, with_actions)
         else:
-            meta_grid, grid = _read_calamine(data)
+            meta_grid, grid, act_grid = _read_calamine(data, with_actions)
     except WorkbookError:
         raise
     except pc.PasswordError:
@@ -106,23 +122,14 @@ def read_return(data: bytes, file: str) -> RawReturn:
         raise WorkbookError(f"the workbook is damaged and cannot be read ({type(e).__name__}). {SEND_XLSX}") from None
     metadata = {}
     for row in meta_grid[:50]:
-        if len(row) >= 2 and isinstance(row[0], str) and row[0] in layout.META_KEYS:
+        if len(row) >= 2 and isinstance(row[0], str) and (row[0] in layout.META_KEYS or row[0] in action_layout.META_KEYS):
             metadata[row[0]] = "" if row[1] is None else str(row[1])
     if "period" not in metadata or "directorate" not in metadata:
         raise WorkbookError(NOT_A_RETURN)
-    header_i = layout.HEADER_ROW - 1
-    width = READ_COLS + EXTRA_COLS
-    header = tuple("" if v is None else str(v).strip() for v in (grid[header_i] if len(grid) > header_i else []))[:width]
-    positions, inserted, found = _columns(header)
-    letters = _LETTERS if positions is _POSITIONS else {k: _letter(i) for k, i in positions.items()}
-    rows = []
-    wanted = [(k, positions.get(k)) for k in _KEYS]
-    for i in range(layout.FIRST_ROW - 1, min(len(grid), limit_rows)):
-        cells = grid[i][:width]
-        if not any(v is not None and v != "" for v in cells):
-            continue
-        values = {k: (cells[j] if j is not None and j < len(cells) else None) for k, j in wanted}
-        rows.append(RawRow(i + 1, values, letters))
+    header, rows, positions, inserted, found = _table(grid, layout.HEADER_ROW, layout.FIRST_ROW, limit_rows, _KEYS, _LABELS, _POSITIONS, _LETTERS)
+    a_header, a_table, a_positions, a_inserted, a_found = _table(
+        act_grid, action_layout.HEADER_ROW, action_layout.FIRST_ROW, limit_rows, action_layout.KEYS, action_layout.LABELS, _A_POSITIONS, action_layout.LETTERS
+    )
     return RawReturn(
         file=file,
         sha256=sha256(data),
@@ -137,7 +144,40 @@ def read_return(data: bytes, file: str) -> RawReturn:
         sheets=tuple(container.sheets),
         columns_found=found,
         inserted=inserted,
+        action_header=a_header if a_positions is _A_POSITIONS else tuple(a_header[a_positions[k]] if k in a_positions else "" for k in action_layout.KEYS),
+        action_rows=a_table,
+        action_errors=error_cells(act_xml) if b't="e"' in act_xml else {},
+        action_percent_cells=styled_cells(act_xml, percent_styles(container)) if act_xml else frozenset(),
+        action_columns_found=a_found,
+        action_inserted=a_inserted,
     )
+
+
+def _table(
+    grid: list[list[Any]],
+    header_row: int,
+    first_row: int,
+    limit_rows: int,
+    keys: tuple[str, ...],
+    labels: tuple[str, ...],
+    default_positions: dict[str, int],
+    default_letters: dict[str, str],
+) -> tuple[tuple[str, ...], tuple[RawRow, ...], dict[str, int], tuple[tuple[str, str], ...], bool]:
+    """A sheet's data-entry table: its header, its non-blank rows by key, and where each column was found."""
+    header_i = header_row - 1
+    width = len(keys) + EXTRA_COLS
+    header = tuple("" if v is None else str(v).strip() for v in (grid[header_i] if len(grid) > header_i else []))[:width]
+    positions, inserted, found = _columns(header, keys, labels, default_positions)
+    letters = default_letters if positions is default_positions else {k: _letter(i) for k, i in positions.items()}
+    rows = []
+    wanted = [(k, positions.get(k)) for k in keys]
+    for i in range(first_row - 1, min(len(grid), limit_rows)):
+        cells = grid[i][:width]
+        if not any(v is not None and v != "" for v in cells):
+            continue
+        values = {k: (cells[j] if j is not None and j < len(cells) else None) for k, j in wanted}
+        rows.append(RawRow(i + 1, values, letters))
+    return header[: len(keys)] if positions is default_positions else header, tuple(rows), positions, inserted, found
 
 
 def _letter(index: int) -> str:
@@ -146,7 +186,9 @@ def _letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def _columns(header: tuple[str, ...]) -> tuple[dict[str, int], tuple[tuple[str, str], ...], bool]:
+def _columns(
+    header: tuple[str, ...], keys: tuple[str, ...] = _KEYS, labels: tuple[str, ...] = _LABELS, default: dict[str, int] = _POSITIONS
+) -> tuple[dict[str, int], tuple[tuple[str, str], ...], bool]:
     """Where each layout column is: by position when the headings are as sent, else by heading.
 
     An updater who inserts a column (for notes, say) moves every column after it; when every
@@ -154,28 +196,32 @@ def _columns(header: tuple[str, ...]) -> tuple[dict[str, int], tuple[tuple[str, 
     columns are reported. When a heading is missing or doubled, positions are kept and
     ``found`` is False (validation rejects the return, naming the headings).
     """
-    if header[:READ_COLS] == _LABELS:
-        return _POSITIONS, (), True
+    if header[: len(labels)] == labels:
+        return default, (), True
     where: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         where.setdefault(h, []).append(i)
-    if not all(len(where.get(label, ())) == 1 for label in _LABELS):
-        return _POSITIONS, (), False
-    positions = {k: where[label][0] for k, label in zip(_KEYS, _LABELS, strict=True)}
+    if not all(len(where.get(label, ())) == 1 for label in labels):
+        return default, (), False
+    positions = {k: where[label][0] for k, label in zip(keys, labels, strict=True)}
     last = max(positions.values())
     known = set(positions.values())
     inserted = tuple((_letter(i), header[i]) for i in range(last) if i not in known)
     return positions, inserted, True
 
 
-def _read_calamine(data: bytes) -> tuple[list[list[Any]], list[list[Any]]]:
+Grid = list[list[Any]]
+
+
+def _read_calamine(data: bytes, with_actions: bool) -> tuple[Grid, Grid, Grid]:
     wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     meta = wb.get_sheet_by_name(layout.META_SHEET).to_python(skip_empty_area=False)
     grid = wb.get_sheet_by_name(layout.RETURN_SHEET).to_python(skip_empty_area=False)
-    return meta, grid
+    actions = wb.get_sheet_by_name(action_layout.ACTIONS_SHEET).to_python(skip_empty_area=False) if with_actions else []
+    return meta, grid, actions
 
 
-def _read_bounded(data: bytes, limit_rows: int) -> tuple[list[list[Any]], list[list[Any]]]:
+def _read_bounded(data: bytes, limit_rows: int, with_actions: bool) -> tuple[Grid, Grid, Grid]:
     """Row-by-row reading that stops at the rows and columns a return can have."""
     import openpyxl  # streaming (read-only) mode parses lazily and uses defusedxml where installed
 
@@ -183,6 +229,10 @@ def _read_bounded(data: bytes, limit_rows: int) -> tuple[list[list[Any]], list[l
     try:
         meta = [list(r) for r in wb[layout.META_SHEET].iter_rows(min_row=1, max_row=50, max_col=2, values_only=True)]
         grid = [list(r) for r in wb[layout.RETURN_SHEET].iter_rows(min_row=1, max_row=limit_rows, max_col=READ_COLS + EXTRA_COLS, values_only=True)]
+        width = len(action_layout.COLUMNS) + EXTRA_COLS
+        actions = (
+            [list(r) for r in wb[action_layout.ACTIONS_SHEET].iter_rows(min_row=1, max_row=limit_rows, max_col=width, values_only=True)] if with_actions else []
+        )
     finally:
         wb.close()
-    return meta, grid
+    return meta, grid, actions

@@ -10,6 +10,8 @@ off-target PIs carry a comment, and a few deliberate problems are planted for va
 - Place: a numerator larger than its denominator;
 - Corporate Resources: names missing for who verified some figures (warnings);
 - Learning and Skills: saved after the deadline (a late return).
+
+Every action due an update gets one (``workbook.sample_actions``, which lists its planted mistakes).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import OFF, rate
 from pmf_pipeline.workbook.fill import Entry, fill_return
 from pmf_pipeline.workbook.generate import generate
+from pmf_pipeline.workbook.sample_actions import sample_action_updates
 
 SAMPLE_PERIOD = "2026-27-Q2"
 UPDATERS = {
@@ -108,12 +111,13 @@ def build_samples(config: Config, period: Period, out_dir: Path) -> list[Path]:
     made = []
     with tempfile.TemporaryDirectory() as tmp:
         when = dt.datetime.combine(period.end_date, dt.time(9, 0))
+        actions = sample_action_updates(config, period, {d: names[0] for d, names in UPDATERS.items()})
         for g in generate(config, period, tmp, generated_at=when):
             entries = sample_entries(config, period, g.directorate)
             _plant(entries, g.directorate)
             late = g.directorate == "LS"
             saved = dt.datetime.combine(deadline + dt.timedelta(days=4 if late else -3), dt.time(16, 30))
-            made.append(fill_return(g.path, entries, out_dir / g.path.name, saved_at=saved))
+            made.append(fill_return(g.path, entries, out_dir / g.path.name, saved_at=saved, actions=actions.get(g.directorate)))
     return made
 
 

@@ -19,21 +19,11 @@ from pmf_pipeline.config.models import PI, POLARITY_LABELS, UNIT_LABELS, Config,
 from pmf_pipeline.master.earlier import EarlierFigures, from_history
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import Thresholds, as_reported, thresholds
+from pmf_pipeline.workbook.action_spec import ActionSpec, LastActions, action_specs, actions_fingerprint
+from pmf_pipeline.workbook.cells import canonical
 
 TEMPLATE_VERSION = 1
-
-
-def canonical(value: object) -> str:
-    """One spelling for a cell value, whichever program wrote or read it (90, 90.0 and '90' differ)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float, Decimal)):
-        d = value if isinstance(value, Decimal) else Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        d = d.normalize()
-        return format(d, "f")
-    return str(value)
+__all__ = ["TEMPLATE_VERSION", "ReturnSpec", "RowSpec", "build_spec", "canonical"]
 
 
 @dataclass(frozen=True)
@@ -117,10 +107,12 @@ class ReturnSpec:
     deadline: str
     rows: tuple[RowSpec, ...]
     terms: Terms = Terms()  # the council's words, for the instructions (not part of the fingerprint)
+    actions: tuple[ActionSpec, ...] = ()  # the actions due an update (the Actions sheet), in library order
+    action_scheme: str = "expected_progress"
 
     @cached_property
     def fingerprint(self) -> str:
-        blob = "|".join(f"{r.pi.ref}:{r.fingerprint}" for r in self.rows)
+        blob = "|".join(f"{r.pi.ref}:{r.fingerprint}" for r in self.rows) + actions_fingerprint(self.actions)
         head = f"{TEMPLATE_VERSION}|{self.period}|{self.directorate}|{self.service or ''}|"
         return hashlib.sha256((head + blob).encode("utf-8")).hexdigest()
 
@@ -133,22 +125,35 @@ def _fmt(value: Decimal | None, decimals: int) -> str:
     return "" if value is None else f"{as_reported(value, decimals):,}"
 
 
-def build_spec(config: Config, period: Period, directorate: str, service: str | None = None, earlier: EarlierFigures | None = None) -> ReturnSpec:
+def build_spec(
+    config: Config,
+    period: Period,
+    directorate: str,
+    service: str | None = None,
+    earlier: EarlierFigures | None = None,
+    last_actions: LastActions | None = None,
+) -> ReturnSpec:
     """The return a directorate (or one of its services) is asked for in ``period`` (computed once per configuration
     and earlier figures).
 
     ``earlier`` are the period's earlier figures (``master.earlier.earlier_for``); without them, the
-    configuration's history only, as for a council with no master dataset yet.
+    configuration's history only, as for a council with no master dataset yet. ``last_actions`` are
+    the actions' updates of the quarter before, shown on the Actions sheet (by action ref); without
+    them, ``action_history.csv``'s. They are shown only, never in the fingerprint.
     """
     figures = earlier if earlier is not None else from_history(config, period)
     if figures.period != period:
         raise ValueError(f"earlier figures of {figures.period} given for a return of {period}")
+    last_key = None if last_actions is None else tuple(sorted(last_actions.items(), key=lambda kv: kv[0]))
     return config.cached(  # type: ignore[no-any-return]
-        ("spec", period, directorate, service, figures.key), lambda: _build_spec(config, period, directorate, service, figures)
+        ("spec", period, directorate, service, figures.key, last_key),
+        lambda: _build_spec(config, period, directorate, service, figures, last_actions),
     )
 
 
-def _build_spec(config: Config, period: Period, directorate: str, service: str | None, figures: EarlierFigures) -> ReturnSpec:
+def _build_spec(
+    config: Config, period: Period, directorate: str, service: str | None, figures: EarlierFigures, last_actions: LastActions | None = None
+) -> ReturnSpec:
     fw = config.framework
     d = fw.directorate(directorate)
     rows = []
@@ -183,4 +188,6 @@ def _build_spec(config: Config, period: Period, directorate: str, service: str |
         deadline=f"{fw.deadline(period):%A %d %B %Y}",
         rows=tuple(rows),
         terms=fw.terms,
+        actions=action_specs(config, period, directorate, service, last_actions),
+        action_scheme=fw.action_scheme.value,
     )

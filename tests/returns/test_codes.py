@@ -8,6 +8,7 @@ is added to RULES without a case here, or a case names a code RULES no longer ha
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from pmf_pipeline.returns.findings import RULES, Finding, ReturnResult
 from pmf_pipeline.returns.ingest import ingest
 from pmf_pipeline.returns.validate import validate_bytes
 from pmf_pipeline.workbook import layout
-from pmf_pipeline.workbook.fill import fill_return
+from pmf_pipeline.workbook.fill import ActionEntry, fill_return
 from pmf_pipeline.workbook.generate import generate
 from tests.conftest import CONFIG, PERIOD
 from tests.returns.test_validate import check, full
@@ -148,7 +149,22 @@ def empty(blank, config, tmp_path):
     return validate_bytes(b"", "empty.xlsx", config, PERIOD)
 
 
+def action(**updates):
+    """SS's return with the fixture's actions (tests/workbook/action_fixture.py), soundly updated except ``updates`` (by action ref)."""
+
+    def make(blank, config, tmp_path):
+        from tests.returns.test_action_checks import returned
+        from tests.workbook.action_fixture import actions_config
+
+        cfg = actions_config(tmp_path)
+        out = generate(cfg, PERIOD, tmp_path / "out", directorates=["SS"])[0].path
+        return returned(cfg, out, tmp_path, {ref: ActionEntry(**kw) for ref, kw in updates.items()})
+
+    return make
+
+
 META = layout.META_SHEET
+ACTIONS = "Actions"
 CASES: dict[str, Case] = {
     "unreadable": Case(
         empty,
@@ -396,6 +412,100 @@ CASES: dict[str, Case] = {
         "O13",
         "SSM/026",
         "the Comment of SSM/026 is 4,001 characters long; only the first 4,000 are kept and shown in the packs. Please shorten it and send the return again.",
+    ),
+    # The Actions sheet (SS.1: 50% expected, last 40%; SS.2: due 31/08/2026; saved 20/10/2026)
+    "action_update_missing": Case(
+        action(**{"SS.1": {}}),
+        "error",
+        ACTIONS,
+        "K6",
+        "SS.1",
+        "SS.1 has no Status this quarter: choose one from the list, and give its % complete and commentary.",
+    ),
+    "action_status_unknown": Case(
+        action(**{"SS.1": dict(status="Nearly there", percent=50, rating="Green", commentary="ok")}),
+        "error",
+        ACTIONS,
+        "K6",
+        "SS.1",
+        "the Status of SS.1 is 'Nearly there', which is not on the list: choose one of Not started, In progress, Completed, Deferred, Ongoing, Cancelled.",
+    ),
+    "action_rating_unknown": Case(
+        action(**{"SS.1": dict(status="In progress", percent=50, rating="Purple", commentary="ok")}),
+        "error",
+        ACTIONS,
+        "M6",
+        "SS.1",
+        "the Rating of SS.1 is 'Purple', which is not on the council's scale: choose one of Blue: complete, Green: as planned, Yellow: minor issues, "
+        "Amber: issues, Red: significant issues.",
+    ),
+    "action_percent_invalid": Case(
+        action(**{"SS.1": dict(status="In progress", percent="about half", rating="Green", commentary="ok")}),
+        "error",
+        ACTIONS,
+        "L6",
+        "SS.1",
+        "the % complete of SS.1 is not a number: 'about half' is not a number. Type a number from 0 to 100, such as 45.",
+    ),
+    "action_date_invalid": Case(
+        action(**{"SS.1": dict(status="In progress", percent=50, rating="Green", revised_due="next spring", commentary="ok")}),
+        "error",
+        ACTIONS,
+        "O6",
+        "SS.1",
+        "the Revised due date of SS.1: 'next spring' is not a date; write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 24/07/2026 or 2026-07-24.",
+    ),
+    "action_completed_incomplete": Case(
+        action(**{"SS.2": dict(status="Completed", percent=100, rating="Blue", commentary="Published.")}),
+        "error",
+        ACTIONS,
+        "P7",
+        "SS.2",
+        "SS.2 is marked Completed but has no completion date: a completed action is 100% complete, with the date it was completed. "
+        "Type both, or choose another status.",
+    ),
+    "action_completion_future": Case(
+        action(**{"SS.2": dict(status="Completed", percent=100, rating="Blue", completed_on=dt.date(2026, 11, 2), commentary="Published.")}),
+        "error",
+        ACTIONS,
+        "P7",
+        "SS.2",
+        "the Completion date of SS.2 is 02/11/2026, after the return was saved (20/10/2026). Type the date it was completed; "
+        "if it is not finished yet, choose In progress and give a revised due date instead.",
+    ),
+    "action_percent_fell": Case(
+        action(**{"SS.1": dict(status="In progress", percent=35, rating="Red", commentary="Procurement restarted.")}),
+        "warning",
+        ACTIONS,
+        "L6",
+        "SS.1",
+        "SS.1 is 35% complete, lower than last quarter's 40%. Check the figure; if the action was re-planned, say so in the Commentary.",
+    ),
+    "action_overdue": Case(
+        action(**{"SS.2": dict(status="In progress", percent=80, rating="Amber", commentary="Awaiting sign-off.")}),
+        "warning",
+        ACTIONS,
+        "O7",
+        "SS.2",
+        "SS.2 was due on 31/08/2026 and is not complete, so it is reported as overdue: type a revised due date, and say in the Commentary "
+        "why it is late and what is being done.",
+    ),
+    "action_rating_inconsistent": Case(
+        action(**{"SS.1": dict(status="In progress", percent=41, rating="Green: as planned", commentary="ok")}),
+        "warning",
+        ACTIONS,
+        "M6",
+        "SS.1",
+        "SS.1 is rated Green: as planned but is 41% complete against 50% expected by the end of the quarter (needs monitoring on expected progress). "
+        "Check the rating, or explain it in the Commentary.",
+    ),
+    "action_commentary_required": Case(
+        action(**{"SS.1": dict(status="In progress", percent=45, rating="Amber: issues", commentary="")}),
+        "error",
+        ACTIONS,
+        "Q6",
+        "SS.1",
+        "SS.1 is rated Amber: issues: please add commentary saying why, and what is being done.",
     ),
 }
 

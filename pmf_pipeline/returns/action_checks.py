@@ -1,0 +1,364 @@
+"""Validate the Actions sheet of a return: each action's update, as the PI rows are validated.
+
+``check_actions`` is called by ``validate.check_rows`` and adds to the same result: findings (codes
+``action_*`` in ``findings.RULES``, and for an altered sheet the PI codes ``rows_changed``,
+``rows_reordered``, ``locked_altered``, ``header_altered``, ``columns_inserted`` with sheet
+'Actions') and one ``ActionRecord`` per action asked for.
+
+Everything is judged from the file itself, so re-validating an archived return gives the same
+answer: last quarter's status and % complete are those printed in the return, and "the future" is
+after the date the return was saved (else the quarter's deadline).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from pmf_pipeline.config.models import Config
+from pmf_pipeline.config.plan import ActionStatus
+from pmf_pipeline.config.spellings import uk_date
+from pmf_pipeline.returns.findings import CHASE_ONLY, ERROR, WARNING, ActionRecord, Finding, ReturnResult
+from pmf_pipeline.rules.actions import PROGRESS_LOOKS, SELF_LOOKS, parse_self_rating, rate_action
+from pmf_pipeline.rules.numbers import Parsed, clean_text, parse_number
+from pmf_pipeline.rules.text import MAX_TEXT, bounded
+from pmf_pipeline.workbook import action_layout as al
+from pmf_pipeline.workbook.action_spec import ActionSpec, canonical_cell
+from pmf_pipeline.workbook.reader import RawReturn, RawRow
+from pmf_pipeline.workbook.spec import ReturnSpec
+
+SHEET = al.ACTIONS_SHEET
+HUNDRED = Decimal(100)
+INPUT_KEYS = ("status", "percent", "rating", "revised_due", "completed_on", "commentary", "updated_by")
+KEEPS_LAST = (ActionStatus.completed, ActionStatus.cancelled)  # a blank row keeps such a last update
+
+
+def check_actions(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnResult) -> None:
+    """Check the Actions sheet against the actions the return asked for (nothing when it asked for none)."""
+    if not spec.actions:
+        return
+    add = result.findings.append
+    file = result.file
+    refs = [a.action.ref for a in spec.actions]
+    if not raw.has_actions_sheet:
+        add(
+            Finding(
+                "sheets_changed",
+                ERROR,
+                f"the '{SHEET}' sheet was renamed or deleted, so no action updates could be read ({', '.join(refs)}). "
+                f"Please put the updates on the '{SHEET}' sheet of the workbook as sent.",
+                file,
+            )
+        )
+        _hold(result, refs)
+        return
+    if not raw.action_columns_found:
+        missing = [label for label in al.LABELS if list(raw.action_header).count(label) != 1]
+        add(
+            Finding(
+                "header_altered",
+                ERROR,
+                f"the column headings of the {SHEET} sheet have been changed: "
+                + ", ".join(f"'{m}'" for m in missing)
+                + (" is" if len(missing) == 1 else " are")
+                + " missing, renamed or repeated, so the updates cannot be matched to their columns. Please put the updates into the workbook as sent.",
+                file,
+                SHEET,
+                f"A{al.HEADER_ROW}",
+            )
+        )
+        _hold(result, refs)
+        return
+    for letter, heading in raw.action_inserted:
+        add(
+            Finding(
+                "columns_inserted",
+                WARNING,
+                f"column {letter} of the {SHEET} sheet ({'headed ' + repr(heading) if heading else 'without a heading'}) was inserted; every update "
+                "was still matched by its column heading and nothing in it was read. Please leave the columns as sent next time.",
+                file,
+                SHEET,
+                f"{letter}{al.HEADER_ROW}",
+            )
+        )
+    by_ref, held = _rows(raw, refs, result)
+    saved = _saved_date(raw.saved_at) or config.framework.deadline(spec.period)
+    for a in spec.actions:
+        ref = a.action.ref
+        if ref in by_ref:
+            result.actions.append(_check_action(by_ref[ref], a, spec.action_scheme, raw, result, saved))
+        elif ref in held:
+            result.actions.append(ActionRecord(action_ref=ref, status=None, sheet=SHEET, cell=held[ref].cell("status"), has_error=True))
+
+
+def _hold(result: ReturnResult, refs: list[str]) -> None:
+    """No update could be read: each action is recorded as no update, with an error (it never keeps an earlier one)."""
+    result.actions.extend(ActionRecord(action_ref=ref, status=None, sheet=SHEET, has_error=True) for ref in refs)
+
+
+def _rows(raw: RawReturn, refs: list[str], result: ReturnResult) -> tuple[dict[str, RawRow], dict[str, RawRow]]:
+    """Rows added, deleted, duplicated or re-ordered; the rows to read by reference, and the first of duplicated ones."""
+    add, file = result.findings.append, result.file
+    found = [r for r in raw.action_rows if r.ref]
+    counts = Counter(r.ref for r in found)
+    asked = set(refs)
+    for r in raw.action_rows:
+        if not r.ref:
+            add(
+                Finding(
+                    "rows_changed",
+                    ERROR,
+                    f"row {r.row} of the {SHEET} sheet has an update but no action reference: rows must not be added. Move the update to the action's own row.",
+                    file,
+                    SHEET,
+                    r.cell("ref"),
+                )
+            )
+    held: dict[str, RawRow] = {}
+    for ref, n in counts.items():
+        copies = [r for r in found if r.ref == ref]
+        if n > 1:
+            add(
+                Finding(
+                    "rows_changed",
+                    ERROR,
+                    f"{ref} appears {n} times on the {SHEET} sheet (rows {', '.join(str(r.row) for r in copies)}). Keep only its own row and "
+                    "delete the copies; its update is held back until then.",
+                    file,
+                    SHEET,
+                    copies[1].cell("ref"),
+                    ref,
+                )
+            )
+            if ref in asked:
+                held[ref] = copies[0]
+        if ref not in asked:
+            add(
+                Finding(
+                    "rows_changed",
+                    ERROR,
+                    f"row {copies[0].row} of the {SHEET} sheet ({ref}) was added: this return does not ask for an update of {ref}. Remove the row.",
+                    file,
+                    SHEET,
+                    copies[0].cell("ref"),
+                    ref,
+                )
+            )
+    for ref in refs:
+        if ref not in counts:
+            add(
+                Finding(
+                    "rows_changed",
+                    ERROR,
+                    f"the row for action {ref} was deleted from the {SHEET} sheet: every action sent must come back. Please use the workbook as sent.",
+                    file,
+                    SHEET,
+                    None,
+                    ref,
+                )
+            )
+            result.actions.append(ActionRecord(action_ref=ref, status=None, sheet=SHEET, has_error=True))
+    order = [r.ref for r in found if r.ref in asked and counts[r.ref] == 1]
+    present = set(order)
+    if order != [ref for ref in refs if ref in present]:
+        add(
+            Finding(
+                "rows_reordered",
+                WARNING,
+                f"the rows of the {SHEET} sheet have been re-ordered or sorted; every update was still read from its own action's row, "
+                "so nothing needs doing for this return. Please keep the order as sent next time.",
+                file,
+                SHEET,
+            )
+        )
+    return {r.ref: r for r in found if counts[r.ref] == 1 and r.ref in asked}, held
+
+
+def _saved_date(saved_at: str | None) -> dt.date | None:
+    if not saved_at:
+        return None
+    try:
+        return dt.datetime.fromisoformat(saved_at.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _pct(d: Decimal) -> str:
+    return f"{d.normalize():f}"
+
+
+def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, result: ReturnResult, saved: dt.date) -> ActionRecord:
+    v, ref, action = raw_row.values, a.action.ref, a.action
+    n_before = len(result.findings)
+
+    def add(code: str, severity: str, key: str | None, message: str) -> None:
+        result.findings.append(Finding(code, severity, message, result.file, SHEET, raw_row.cell(key) if key else None, ref))
+
+    def err(code: str, key: str | None, message: str) -> None:
+        add(code, ERROR, key, message)
+
+    def warn(code: str, key: str | None, message: str) -> None:
+        add(code, WARNING, key, message)
+
+    for key, want in a.canonical_locked.items():
+        got = canonical_cell(v.get(key))
+        if got != want:
+            err(
+                "locked_altered",
+                key,
+                f"the pre-filled '{al.BY_KEY[key].label}' of action {ref} was changed from '{want}' to '{got}'. "
+                "The pre-filled columns must stay as sent; put the original back (the update was still read).",
+            )
+
+    status_text = clean_text(v.get("status"))
+    status = ActionStatus.from_text(status_text) if status_text else None
+    if status_text and status is None:
+        err(
+            "action_status_unknown",
+            "status",
+            f"the Status of {ref} is '{status_text}', which is not on the list: choose one of {', '.join(al.STATUS_CHOICES)}.",
+        )
+    percent, parsed = _percent(raw_row, raw, err, ref)
+    rating_text = clean_text(v.get("rating"))
+    rating = parse_self_rating(scheme, rating_text)
+    if rating is None:
+        labels = ", ".join(look.label for look in SELF_LOOKS[scheme].values())
+        err("action_rating_unknown", "rating", f"the Rating of {ref} is '{rating_text}', which is not on the council's scale: choose one of {labels}.")
+    revised = _date(v.get("revised_due"), "Revised due date", "revised_due", ref, err)
+    completed_on = _date(v.get("completed_on"), "Completion date", "completed_on", ref, err)
+    commentary = clean_text(v.get("commentary"))
+    if len(commentary) > MAX_TEXT:
+        warn(
+            "text_too_long",
+            "commentary",
+            f"the Commentary of {ref} is {len(commentary):,} characters long; only the first {MAX_TEXT:,} are kept and shown in the packs. "
+            "Please shorten it and send the return again.",
+        )
+        commentary = bounded(commentary)
+    updated_by = clean_text(v.get("updated_by"))
+    last_status = ActionStatus.from_text(clean_text(v.get("last_status")))
+    last_percent = parse_number(v.get("last_percent"), True).value
+
+    def record(**kw: Any) -> ActionRecord:
+        unsound = any(f.severity == ERROR and f.code not in CHASE_ONLY for f in result.findings[n_before:])
+        fields: dict[str, Any] = dict(
+            action_ref=ref,
+            status=status.value if status else None,
+            percent_complete=percent,
+            rating=rating or "",
+            revised_due=revised.isoformat() if revised else None,
+            completed_on=completed_on.isoformat() if completed_on else None,
+            commentary=commentary,
+            updated_by=updated_by,
+            sheet=SHEET,
+            cell=raw_row.cell("status"),
+            typed=parsed.typed if parsed is not None and parsed.note else "",
+            has_error=unsound,
+        )
+        return ActionRecord(**{**fields, **kw})
+
+    blank = all(v.get(k) in (None, "") for k in INPUT_KEYS) and not any(raw_row.cell(k) in raw.action_errors for k in INPUT_KEYS)
+    if blank and last_status in KEEPS_LAST:
+        return record(
+            status=last_status.value if last_status else None,
+            percent_complete=last_percent,
+            commentary=clean_text(v.get("last_commentary")),
+            carried=True,
+        )
+    if completed_on is not None and completed_on > saved:
+        err(
+            "action_completion_future",
+            "completed_on",
+            f"the Completion date of {ref} is {completed_on:%d/%m/%Y}, after the return was saved ({saved:%d/%m/%Y}). Type the date it was completed; "
+            "if it is not finished yet, choose In progress and give a revised due date instead.",
+        )
+    if status is None:
+        if not status_text:
+            err("action_update_missing", "status", f"{ref} has no Status this quarter: choose one from the list, and give its % complete and commentary.")
+        return record()
+    if status is ActionStatus.completed:
+        problems = []
+        if percent is None or percent != HUNDRED:
+            problems.append("has no % complete" if percent is None else f"is {_pct(percent)}% complete")
+        if completed_on is None and v.get("completed_on") in (None, ""):
+            problems.append("has no completion date")
+        if problems:
+            key = "completed_on" if "has no completion date" in problems else "percent"
+            err(
+                "action_completed_incomplete",
+                key,
+                f"{ref} is marked Completed but {' and '.join(problems)}: a completed action is 100% complete, with the date it was completed. "
+                "Type both, or choose another status.",
+            )
+    if percent is not None and last_percent is not None and percent < last_percent:
+        warn(
+            "action_percent_fell",
+            "percent",
+            f"{ref} is {_pct(percent)}% complete, lower than last quarter's {_pct(last_percent)}%. Check the figure; "
+            "if the action was re-planned, say so in the Commentary.",
+        )
+    rated = rate_action(scheme, status.value, percent, rating or "", action.start, action.due, a.as_at)
+    expected = _pct(rated.expected.quantize(Decimal(1)))
+    if rated.overdue:
+        ask = (
+            f"the revised due date {revised:%d/%m/%Y} is shown beside the planned one. Say in the Commentary why it is late and what is being done."
+            if revised
+            else "type a revised due date, and say in the Commentary why it is late and what is being done."
+        )
+        warn("action_overdue", "revised_due", f"{ref} was due on {action.due:%d/%m/%Y} and is not complete, so it is reported as overdue: {ask}")
+    if rated.disagrees:
+        progress = PROGRESS_LOOKS[rated.progress].label.lower()
+        done = f"{_pct(percent)}%" if percent is not None else "no %"
+        warn(
+            "action_rating_inconsistent",
+            "rating",
+            f"{ref} is rated {SELF_LOOKS[scheme][rating or ''].label} but is {done} complete against {expected}% expected by the end of the quarter "
+            f"({progress} on expected progress). Check the rating, or explain it in the Commentary.",
+        )
+    if rated.needs_commentary and not commentary:
+        if rated.overdue:
+            why = f"is past its due date ({action.due:%d/%m/%Y})"
+        elif rating and rating in ("amber", "red"):
+            why = f"is rated {SELF_LOOKS[scheme][rating].label}"
+        else:
+            why = f"is {PROGRESS_LOOKS[rated.progress].label.lower()} ({_pct(percent or Decimal(0))}% complete against {expected}% expected)"
+        err("action_commentary_required", "commentary", f"{ref} {why}: please add commentary saying why, and what is being done.")
+    return record()
+
+
+def _percent(raw_row: RawRow, raw: RawReturn, err: Any, ref: str) -> tuple[Decimal | None, Parsed | None]:
+    """% complete as the updater sees it: 45% typed (0.45 in a percent format) is 45; '45%' typed as text too."""
+    address = raw_row.cell("percent")
+    value = raw_row.values.get("percent")
+    if address in raw.action_errors:
+        err(
+            "action_percent_invalid",
+            "percent",
+            f"the % complete of {ref} shows the spreadsheet error {raw.action_errors[address]}. Type a number from 0 to 100.",
+        )
+        return None, None
+    parsed = parse_number(value, True)
+    if address in raw.action_percent_cells and parsed.value is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown = (parsed.value * 100).normalize()
+        parsed = Parsed(shown, f"{shown:f}%", note=f"typed as {shown:f}% (stored by the spreadsheet as {parsed.typed})")
+    if parsed.problem:
+        err("action_percent_invalid", "percent", f"the % complete of {ref} is not a number: {parsed.problem}. Type a number from 0 to 100, such as 45.")
+        return None, parsed
+    if parsed.value is not None and not (0 <= parsed.value <= HUNDRED):
+        err("action_percent_invalid", "percent", f"the % complete of {ref} is {_pct(parsed.value)}, outside 0 to 100. Type a number from 0 to 100, such as 45.")
+        return None, parsed
+    return parsed.value, parsed
+
+
+def _date(value: object, label: str, key: str, ref: str, err: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(f"'{clean_text(value)}' is a number; write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 24/07/2026 or 2026-07-24")
+        return uk_date(value)
+    except ValueError as e:
+        err("action_date_invalid", key, f"the {label} of {ref}: {e}.")
+        return None
