@@ -114,7 +114,8 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
     if directorate not in codes:
         _reject(result, "wrong_directorate", f"this return is for directorate {directorate!r}, which is not in the framework ({', '.join(sorted(codes))}).")
         return None
-    spec = build_spec(config, file_period, directorate, result.service, earlier(file_period) if earlier else None)
+    # the spec in the return's own language(s): a Welsh workbook's locked text is Welsh
+    spec = build_spec(config, file_period, directorate, result.service, earlier(file_period) if earlier else None, languages=raw.languages)
     if meta.get("fingerprint") != spec.fingerprint:
         sent = _sent_refs(meta.get("rows", ""))
         sent_actions = _sent_refs(meta.get("actions", ""))
@@ -167,7 +168,7 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
     file = result.file
     add = result.findings.append
     if not raw.columns_found:
-        expected = [c.label for c in layout.COLUMNS]
+        expected = list(raw.labels)
         missing = [label for label in expected if list(raw.header).count(label) != 1]
         add(
             Finding(

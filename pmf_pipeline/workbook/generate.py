@@ -28,13 +28,15 @@ from pmf_pipeline import __version__
 from pmf_pipeline.config.models import Config, Unit
 from pmf_pipeline.master.earlier import EarlierFigures
 from pmf_pipeline.periods import Period
-from pmf_pipeline.rules.numbers import NO_DATA_WORDS
+from pmf_pipeline.rules.numbers import NO_DATA_WORDS, WELSH_NO_DATA_WORDS
 from pmf_pipeline.rules.status import STATUS_LOOKS
 from pmf_pipeline.workbook import action_layout, layout
 from pmf_pipeline.workbook.action_sheet import actions_instructions, write_actions_sheet
 from pmf_pipeline.workbook.action_spec import LastActions
 from pmf_pipeline.workbook.protection import new_password
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec
+from pmf_pipeline.i18n import in_language
+from pmf_pipeline.workbook.words import SEPARATOR, N_, Words, period_label
 
 LIVE_LABELS = {
     "met": f"{STATUS_LOOKS['met'].symbol} Met",
@@ -43,6 +45,18 @@ LIVE_LABELS = {
     "check_value": "? Check the value",
 }
 NO_DATA_OFFERED = tuple(sorted(NO_DATA_WORDS))  # every spelling of 'no figure' the reader accepts, accepted as typed too
+NO_DATA_OFFERED_CY = tuple(sorted(NO_DATA_WORDS | WELSH_NO_DATA_WORDS))  # a Welsh or bilingual workbook's: the Welsh words too
+
+
+def live_labels(languages: tuple[str, ...]) -> dict[str, str]:
+    """The live Status column's words in a workbook's language(s): ``✔ Wedi'i gyrraedd / Met``."""
+    if languages == ("en",):
+        return LIVE_LABELS
+    w = Words(languages)
+    words = {"met": N_("Met"), "within_tolerance": N_("Within tolerance"), "off_target": N_("Off target"), "check_value": N_("Check the value")}
+    return {key: f"{STATUS_LOOKS[key].symbol if key != 'check_value' else '?'} {w.heading(message)}" for key, message in words.items()}
+
+
 _NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00", 3: "#,##0.000", 4: "#,##0.0000"}
 
 
@@ -196,38 +210,53 @@ def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook, password: 
     h3 = wb.add_format({"bold": True, "font_size": 12, "text_wrap": True})
     deadline = wb.add_format({"bold": True, "font_size": 12, "font_color": "#9C0006", "text_wrap": True})
     plain = wb.add_format({"text_wrap": True, "valign": "top"})
+    w, live = spec.words, live_labels(spec.languages)
+    name, n = spec.shown_name, len(spec.rows)
+
+    def head(message: str, fmt: Any, **values: Any) -> list[tuple[str, Any]]:
+        return [(w.heading(message, **values), fmt)]
+
+    def para(message: str, fmt: Any = plain, **values: Any) -> list[tuple[str, Any]]:
+        return [(text, fmt) for text in w.paragraphs(message, **values)]
+
+    gap: list[tuple[str, Any]] = [("", plain)]
     lines: list[tuple[str, Any]] = [
-        (spec.council, h1),
-        (f"Quarterly performance return: {spec.name}", h2),
-        (f"Period: {spec.period.label}", plain),
-        (f"Please return by: {spec.deadline}", deadline),
-        ("", plain),
-        ("Who this is for", h3),
-        (f"The updaters of {spec.name}, and the PI owners who verify their figures ({len(spec.rows)} PIs are due this period).", plain),
-        ("", plain),
-        ("What to fill in (on the 'Return' sheet, in the pale yellow cells)", h3),
-        ("1. Actual: this quarter's figure, as a plain number (85 for 85%; no units needed). Cumulative PIs are reported year to date.", plain),
-        ("2. Numerator and Denominator: where the PI is calculated, type these two instead; the Actual is then worked out for you.", plain),
-        ("3. Comment: what the figure means. Required for every PI shown as off target or 10% or more worse than last year.", plain),
-        ("4. Evidence ref: the working-papers reference (where the PI asks for one), so audit can trace the figure.", plain),
-        ("5. Updated by and Verified by: the updater's and the PI owner's names.", plain),
-        ("If you have no figure yet, leave the cell blank or type n/a and say why in the Comment. Never type 0 for 'no data'.", plain),
-        ("", plain),
-        ("What happens to off-target PIs", h3),
-        (
-            f"The Status column shows, as you type, how the PI will be reported: {LIVE_LABELS['met']} (on or better than target), "
-            f"{LIVE_LABELS['within_tolerance']} (within {', '.join(tol)} of target) or {LIVE_LABELS['off_target']}.",
-            plain,
+        (spec.shown_council, h1),
+        *head(N_("Quarterly performance return: %(name)s"), h2, name=name),
+        *para(N_("Period: %(period)s"), period=lambda lang: period_label(spec.period, lang)),
+        *para(N_("Please return by: %(deadline)s"), deadline, deadline=spec.deadline_in),
+        *gap,
+        *head(N_("Who this is for"), h3),
+        *para(N_("The updaters of %(name)s, and the PI owners who verify their figures (%(count)s PIs are due this period)."), name=name, count=n),
+        *gap,
+        *head(N_("What to fill in (on the 'Return' sheet, in the pale yellow cells)"), h3),
+        *para(N_("1. Actual: this quarter's figure, as a plain number (85 for 85%%; no units needed). Cumulative PIs are reported year to date.")),
+        *para(N_("2. Numerator and Denominator: where the PI is calculated, type these two instead; the Actual is then worked out for you.")),
+        *para(N_("3. Comment: what the figure means. Required for every PI shown as off target or 10%% or more worse than last year.")),
+        *para(N_("4. Evidence ref: the working-papers reference (where the PI asks for one), so audit can trace the figure.")),
+        *para(N_("5. Updated by and Verified by: the updater's and the PI owner's names.")),
+        *para(N_("If you have no figure yet, leave the cell blank or type n/a and say why in the Comment. Never type 0 for 'no data'.")),
+        *gap,
+        *head(N_("What happens to off-target PIs"), h3),
+        *para(
+            N_(
+                "The Status column shows, as you type, how the PI will be reported: %(met)s (on or better than target), "
+                "%(within)s (within %(tolerances)s of target) or %(off)s."
+            ),
+            met=live["met"],
+            within=live["within_tolerance"],
+            off=live["off_target"],
+            tolerances=", ".join(tol),
         ),
-        (
-            f"Off-target PIs appear as exceptions in the reports to {spec.terms.committee.plural} and Cabinet, with your comment: say why, and what is being done.",
-            plain,
+        *para(
+            N_("Off-target PIs appear as exceptions in the reports to %(committees)s and Cabinet, with your comment: say why, and what is being done."),
+            committees=lambda lang: in_language(spec.terms.committee, "plural", lang),
         ),
-        ("", plain),
+        *gap,
         *[(text, h3 if heading else plain) for text, heading in actions_instructions(spec)],
-        ("Please do not", h3),
-        ("Add, delete or reorder rows, or change the pre-filled columns: the return is checked against what was sent and would be rejected.", plain),
-        ("Save it in another format (keep .xlsx), or rename it. Email it back to the corporate performance team.", plain),
+        *head(N_("Please do not"), h3),
+        *para(N_("Add, delete or reorder rows, or change the pre-filled columns: the return is checked against what was sent and would be rejected.")),
+        *para(N_("Save it in another format (keep .xlsx), or rename it. Email it back to the corporate performance team.")),
     ]
     for i, (text, fmt) in enumerate(lines):
         ws.write_string(i, 0, text, fmt)
@@ -258,14 +287,16 @@ def _text_height(text: str, size: float, width: float) -> float:
 
 
 def _return_sheet(ws: Any, spec: ReturnSpec, f: _Formats, password: str | None) -> None:
-    ws.write_string(layout.TITLE_ROW - 1, 0, f"{spec.council}: {spec.name}, {spec.period.label}", f.title)
-    ws.write_string(layout.SUBTITLE_ROW - 1, 0, f"Return by {spec.deadline}. Fill in the pale yellow cells only; see the Instructions sheet.")
-    for i, col in enumerate(layout.COLUMNS):
-        ws.write_string(layout.HEADER_ROW - 1, i, col.label, f.header)
+    w = spec.words
+    ws.write_string(layout.TITLE_ROW - 1, 0, _title(spec), f.title)
+    subtitle = w.heading(N_("Return by %(deadline)s. Fill in the pale yellow cells only; see the Instructions sheet."), deadline=spec.deadline_in)
+    ws.write_string(layout.SUBTITLE_ROW - 1, 0, subtitle)
+    for i, (col, label) in enumerate(zip(layout.COLUMNS, layout.labels_in(spec.languages), strict=True)):
+        ws.write_string(layout.HEADER_ROW - 1, i, label, f.header)
         ws.set_column(i, i, col.width)
     ws.set_row(layout.HEADER_ROW - 1, 32)
     for pos, row_spec in enumerate(spec.rows):
-        _write_row(ws, layout.row_of(pos), row_spec, f)
+        _write_row(ws, layout.row_of(pos), row_spec, f, w)
     if spec.rows:
         first, last = layout.FIRST_ROW - 1, layout.row_of(len(spec.rows) - 1) - 1
         comment_col = layout.col_index("comment")
@@ -279,16 +310,17 @@ def _return_sheet(ws: Any, spec: ReturnSpec, f: _Formats, password: str | None) 
                 "criteria": "<=",
                 "value": 4000,
                 "ignore_blank": True,
-                "input_title": "Comment",
-                "input_message": "Why the figure is what it is, and what is being done if it is off target.",
-                "error_title": "Too long",
-                "error_message": "Please keep comments under 4,000 characters.",
+                "input_title": w.heading(N_("Comment"))[:32],
+                "input_message": w.lines(N_("Why the figure is what it is, and what is being done if it is off target."))[:255],
+                "error_title": w.heading(N_("Too long"))[:32],
+                "error_message": w.lines(N_("Please keep comments under 4,000 characters."))[:255],
             },
         )
         status_col, check_col = layout.col_index("status"), layout.col_index("check")
         status_ref = f"${layout.col_letter('status')}{layout.FIRST_ROW}"
+        live = live_labels(spec.languages)
         for key in ("off_target", "within_tolerance", "met"):
-            label = LIVE_LABELS[key]
+            label = live[key]
             ws.conditional_format(
                 first, status_col, last, status_col, {"type": "formula", "criteria": f'=LEFT({status_ref},{len(label)})="{label}"', "format": f.cf_fill[key]}
             )
@@ -324,12 +356,19 @@ def _print_return(ws: Any, spec: ReturnSpec) -> None:
     ws.repeat_columns(layout.col_index(layout.PRINT_REPEATED[0]), layout.col_index(layout.PRINT_REPEATED[-1]))
     ws.set_v_pagebreaks([layout.col_index(page[0]) for page in layout.PRINT_PAGES[1:]])
     ws.print_across()
-    title = f"{spec.council}: {spec.name}, {spec.period.label}".replace("&", "&&")[:180]
-    ws.set_header(f"&L{title}&RReturn by {spec.deadline}")
-    ws.set_footer("&CPage &P of &N")
+    w = spec.words
+    title = _title(spec).replace("&", "&&")[:180]
+    ws.set_header(f"&L{title}&R" + w.heading(N_("Return by %(deadline)s"), deadline=spec.deadline_in).replace("&", "&&"))
+    ws.set_footer("&C" + w.heading(N_("Page %(page)s of %(pages)s"), page="&P", pages="&N"))
 
 
-def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
+def _title(spec: ReturnSpec) -> str:
+    """``Council: Directorate, Quarter 2 2026-27 (July to September 2026)``, the period in each language."""
+    period = SEPARATOR.join(dict.fromkeys(period_label(spec.period, lang) for lang in spec.languages))
+    return f"{spec.shown_council}: {spec.shown_name}, {period}"
+
+
+def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats, w: Words) -> None:
     """One PI's row; ``r`` is the 1-based worksheet row."""
     pi = row.pi
     x = r - 1
@@ -344,7 +383,9 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
         else:
             ws.write_number(x, c, float(str(value)), f.get(number))
     lo, hi = pi.valid_range
-    in_range = f"between {lo} and {hi}" if (lo is not None and hi is not None) else "a number"
+    in_range = (
+        w.one("en", N_("between %(lo)s and %(hi)s"), lo=lo, hi=hi) if (lo is not None and hi is not None) else w.one("en", N_("a number"))
+    )
     col = layout.col_index
     # A percentage typed by hand keeps the General format, so that '51.2%' typed in Excel or LibreOffice is
     # stored with a percent format the reader recognises (a fixed number format hides it in LibreOffice).
@@ -361,27 +402,27 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
                 "validate": "length",
                 "criteria": "<=",
                 "value": 4000,
-                "input_title": "Progress this quarter",
-                "input_message": "Describe progress in a few sentences.",
-                "error_title": "Too long",
-                "error_message": "Please keep this under 4,000 characters.",
+                "input_title": w.heading(N_("Progress this quarter"))[:32],
+                "input_message": w.lines(N_("Describe progress in a few sentences."))[:255],
+                "error_title": w.heading(N_("Too long"))[:32],
+                "error_message": w.lines(N_("Please keep this under 4,000 characters."))[:255],
             },
         )
     else:
-        target_text = f" Target this quarter: {row.target:,}." if row.target is not None else ""
-        prompt = f"{pi.polarity.value.capitalize()} is better.{target_text}" if pi.rated else "Context only: no target."
+        prompt, error = _actual_prompts(row, w, lo, hi, in_range)
+        offered = NO_DATA_OFFERED if w.english_only else NO_DATA_OFFERED_CY
         ws.data_validation(x, col("actual"), x, col("actual"), {
-            "validate": "custom", "value": layout.input_rule(r, lo, hi, NO_DATA_OFFERED), "ignore_blank": True,
-            "input_title": pi.ref[:32], "input_message": prompt[:255], "error_title": "Not a number in range",
-            "error_message": f"Type a number {in_range} for {pi.ref} (no £ sign needed), or n/a if there is no figure yet (and say why in the Comment)."[:255],
+            "validate": "custom", "value": layout.input_rule(r, lo, hi, offered), "ignore_blank": True,
+            "input_title": pi.ref[:32], "input_message": prompt[:255], "error_title": w.heading(N_("Not a number in range"))[:32],
+            "error_message": error[:255],
         })  # fmt: skip
         if pi.calculation:
             ws.write_formula(x, col("actual"), layout.calculated_actual_formula(r, pi.calculation.multiplier), actual_fmt, "")
             for key, what in (("numerator", pi.calculation.numerator), ("denominator", pi.calculation.denominator)):
                 ws.write_blank(x, col(key), None, f.get(unlocked=True, fill=INPUT_FILL))
                 ws.data_validation(x, col(key), x, col(key), {
-                    "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True, "input_title": key.capitalize(),
-                    "input_message": what[:255], "error_title": "Not a number", "error_message": f"Type the {key} as a number (0 or more): {what}"[:255],
+                    "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True, "input_title": _part_title(key, w)[:32],
+                    "input_message": what[:255], "error_title": w.heading(N_("Not a number"))[:32], "error_message": _part_error(key, what, w)[:255],
                 })  # fmt: skip
         else:
             ws.write_blank(x, col("actual"), None, actual_fmt)
@@ -394,20 +435,78 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
     bands = row.bands
     if bands is not None:
         ws.write_formula(
-            x, col("status"), layout.status_formula(r, pi.decimals, bands.better, bands.met, bands.tolerance, LIVE_LABELS, percent=typed_pct), f.get(), ""
+            x,
+            col("status"),
+            layout.status_formula(r, pi.decimals, bands.better, bands.met, bands.tolerance, live_labels(w.languages), percent=typed_pct),
+            f.get(),
+            "",
         )
     else:
-        why = "narrative" if pi.narrative else "context" if not pi.rated else "no target"
-        ws.write_string(x, col("status"), f"Not rated ({why})", f.get())
+        if pi.narrative:
+            why = w.heading(N_("Not rated (narrative)"))
+        elif not pi.rated:
+            why = w.heading(N_("Not rated (context)"))
+        else:
+            why = w.heading(N_("Not rated (no target)"))
+        ws.write_string(x, col("status"), why, f.get())
     if pi.rated or pi.evidence_required:
         better = 1 if pi.polarity.value == "higher" else -1
         fraction = typed_pct and row.target is not None and row.target >= 5
         formula = layout.check_formula(
-            r, pi.decimals, LIVE_LABELS["off_target"], row.significant_decline_below, better, pi.evidence_required, percent=typed_pct, fraction_check=fraction
+            r,
+            pi.decimals,
+            live_labels(w.languages)["off_target"],
+            row.significant_decline_below,
+            better,
+            pi.evidence_required,
+            percent=typed_pct,
+            fraction_check=fraction,
+            words=layout.CHECK_WORDS if w.english_only else layout.check_words(w.languages),
         )
         ws.write_formula(x, col("check"), formula, f.get(), "")
     else:
         ws.write_blank(x, col("check"), None, f.get())
+
+
+def _actual_prompts(row: RowSpec, w: Words, lo: object, hi: object, in_range_en: str) -> tuple[str, str]:
+    """The Actual cell's prompt and error message, in each language (Welsh first)."""
+    pi = row.pi
+    prompts, errors = [], []
+    for lang in w.languages:
+        if lang == "en":  # as English workbooks always wrote it
+            target_text = f" Target this quarter: {row.target:,}." if row.target is not None else ""
+            prompt = f"{pi.polarity.value.capitalize()} is better.{target_text}" if pi.rated else "Context only: no target."
+        elif pi.rated:
+            better = w.one(lang, N_("Higher is better.") if pi.polarity.value == "higher" else N_("Lower is better."))
+            target = "" if row.target is None else " " + w.one(lang, N_("Target this quarter: %(target)s."), target=f"{row.target:,}")
+            prompt = better + target
+        else:
+            prompt = w.one(lang, N_("Context only: no target."))
+        if lang == "en":
+            in_range = in_range_en
+        elif lo is not None and hi is not None:
+            in_range = w.one(lang, N_("between %(lo)s and %(hi)s"), lo=lo, hi=hi)
+        else:
+            in_range = w.one(lang, N_("a number"))
+        error = w.one(
+            lang,
+            N_("Type a number %(range)s for %(ref)s (no £ sign needed), or n/a if there is no figure yet (and say why in the Comment)."),
+            range=in_range,
+            ref=pi.ref,
+        )
+        prompts.append(prompt)
+        errors.append(error)
+    return "\n".join(prompts), "\n".join(errors)
+
+
+def _part_title(key: str, w: Words) -> str:
+    return w.heading(N_("Numerator")) if key == "numerator" else w.heading(N_("Denominator"))
+
+
+def _part_error(key: str, what: str, w: Words) -> str:
+    if key == "numerator":
+        return w.lines(N_("Type the numerator as a number (0 or more): %(what)s"), what=what)
+    return w.lines(N_("Type the denominator as a number (0 or more): %(what)s"), what=what)
 
 
 NARRATIVE_LINES = 12  # a narrative PI's Actual is a few sentences of progress: about 300 characters, wrapped
@@ -436,6 +535,9 @@ def _metadata(ws: Any, spec: ReturnSpec, generated_at: dt.datetime, password: st
         "rows": json.dumps([[r.pi.ref, r.fingerprint] for r in spec.rows]),
     }
     keys: tuple[str, ...] = layout.META_KEYS
+    if spec.languages != ("en",):  # only then, so an English workbook is exactly the one it always was
+        values[layout.LANGUAGE_KEY] = ",".join(spec.languages)
+        keys += (layout.LANGUAGE_KEY,)
     if spec.actions:  # only then, so a council without actions keeps exactly the workbook it had
         values["actions"] = json.dumps([[a.action.ref, a.fingerprint] for a in spec.actions])
         keys += action_layout.META_KEYS
