@@ -16,6 +16,7 @@ from typing import Any
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import WorkbookError
+from pmf_pipeline.i18n import translations
 from pmf_pipeline.master.earlier import EarlierFigures, from_history
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.action_checks import check_actions
@@ -329,6 +330,8 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
     pi, v = row_spec.pi, raw_row.values
     ref = pi.ref
     n_before = len(result.findings)  # this row's findings are those appended from here on
+    _ = message_language(raw)
+    labels = dict(zip(layout.BY_KEY, raw.labels, strict=True))  # the headings as the workbook shows them
 
     def row_has_error() -> bool:
         """Whether the figure is unsound and must be held back (not merely missing its comment or evidence)."""
@@ -345,12 +348,14 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         got, expected = v.get(key), raw_locked[key]
         if (got == expected and type(got) is type(expected)) or canonical(got) == want:
             continue
-        label = layout.BY_KEY[key].label
         err(
             "locked_altered",
             key,
-            f"the pre-filled '{label}' of {ref} was changed from '{want}' to '{canonical(got)}'. "
-            "The pre-filled columns must stay as sent; put the original back (the figures were still read).",
+            _(
+                "the pre-filled '%(label)s' of %(ref)s was changed from '%(sent)s' to '%(found)s'. "
+                "The pre-filled columns must stay as sent; put the original back (the figures were still read)."
+            )
+            % {"label": labels[key], "ref": ref, "sent": want, "found": canonical(got)},
         )
     for key in ("actual", "numerator", "denominator") if raw.errors else ():
         address = raw_row.cell(key)
@@ -358,8 +363,8 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
             err(
                 "excel_error",
                 key,
-                f"the {layout.BY_KEY[key].label} of {ref} shows the spreadsheet error {raw.errors[address]}; "
-                "check the figures it is worked out from (a zero denominator gives #DIV/0!).",
+                _("the %(label)s of %(ref)s shows the spreadsheet error %(error)s; check the figures it is worked out from (a zero denominator gives #DIV/0!).")
+                % {"label": labels[key], "ref": ref, "error": raw.errors[address]},
             )
 
     def limited(key: str, label: str) -> str:
@@ -369,13 +374,16 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
             warn(
                 "text_too_long",
                 key,
-                f"the {label} of {ref} is {len(text):,} characters long; only the first {MAX_TEXT:,} are kept and shown in the packs. "
-                "Please shorten it and send the return again.",
+                _(
+                    "the %(label)s of %(ref)s is %(length)s characters long; only the first %(limit)s are kept and shown in the packs. "
+                    "Please shorten it and send the return again."
+                )
+                % {"label": label, "ref": ref, "length": f"{len(text):,}", "limit": f"{MAX_TEXT:,}"},
             )
             text = bounded(text)
         return text
 
-    comment, evidence = limited("comment", "Comment"), limited("evidence", "Evidence ref")
+    comment, evidence = limited("comment", labels["comment"]), limited("evidence", labels["evidence"])
     record: dict[str, Any] = dict(
         pi_ref=ref,
         comment=comment,
@@ -386,20 +394,28 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         cell=raw_row.cell("actual"),
     )
     if pi.narrative:
-        text = limited("actual", "account of progress")
+        text = limited("actual", _("account of progress"))
         if not text:
-            err("value_missing", "actual", f"{ref} asks for a short account of progress in the Actual cell; it is blank.")
+            err("value_missing", "actual", _("%(ref)s asks for a short account of progress in the Actual cell; it is blank.") % {"ref": ref})
         return ValueRecord(actual=None, text=text or None, typed=text, has_error=row_has_error(), **record)
-    value, parsed, num, den = _value(row_spec, v, raw_row, raw, err, warn)
+    value, parsed, num, den = _value(row_spec, v, raw_row, raw, err, warn, _)
     if value is None and not any(f.pi_ref == ref and f.severity == ERROR and f.code != "locked_altered" for f in result.findings[n_before:]):
         if comment:
-            warn("value_missing", "actual", f"{ref} has no figure this quarter; the comment explains why, and it will be reported as 'no data'.")
+            warn(
+                "value_missing",
+                "actual",
+                _("%(ref)s has no figure this quarter; the comment explains why, and it will be reported as 'no data'.") % {"ref": ref},
+            )
         elif pi.calculation is not None:
-            err("value_missing", "numerator", f"{ref} has no figure. Type the numerator and denominator, or type n/a and say why in the Comment.")
+            err(
+                "value_missing",
+                "numerator",
+                _("%(ref)s has no figure. Type the numerator and denominator, or type n/a and say why in the Comment.") % {"ref": ref},
+            )
         else:
-            err("value_missing", "actual", f"{ref} has no figure. Type this quarter's figure, or type n/a and say why in the Comment.")
+            err("value_missing", "actual", _("%(ref)s has no figure. Type this quarter's figure, or type n/a and say why in the Comment.") % {"ref": ref})
     if value is not None:
-        _judge(value, row_spec, config, period, err, warn, comment, evidence, record)
+        _judge(value, row_spec, config, period, err, warn, comment, evidence, record, _)
     return ValueRecord(
         actual=value,
         numerator=num,
@@ -411,7 +427,12 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
     )
 
 
-def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, warn):  # type: ignore[no-untyped-def]
+def message_language(raw: RawReturn) -> Callable[[str], str]:
+    """The gettext of the findings' messages: the return's (first) language, as its updater reads it."""
+    return translations(raw.languages[0]).gettext
+
+
+def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, warn, _):  # type: ignore[no-untyped-def]
     """The figure to use, from the Actual cell or the numerator and denominator."""
     pi = row_spec.pi
     pct = pi.unit.value == "percentage"
@@ -420,33 +441,45 @@ def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, war
     if address in raw.errors:
         actual = Parsed(None, raw.errors[address], missing=True)
     if actual.problem:
-        err("not_a_number", "actual", f"the Actual of {pi.ref} is not a number: {actual.problem}. Type the figure as a plain number.")
+        err(
+            "not_a_number",
+            "actual",
+            _("the Actual of %(ref)s is not a number: %(problem)s. Type the figure as a plain number.") % {"ref": pi.ref, "problem": actual.problem},
+        )
     if pi.calculation is None:
         return actual.value, actual, None, None
     n, d = parse_number(v.get("numerator")), parse_number(v.get("denominator"))
     for key, p in (("numerator", n), ("denominator", d)):
         if p.problem:
-            err("not_a_number", key, f"the {key} of {pi.ref} is not a number: {p.problem}.")
+            part = _("numerator") if key == "numerator" else _("denominator")
+            err("not_a_number", key, _("the %(part)s of %(ref)s is not a number: %(problem)s.") % {"part": part, "ref": pi.ref, "problem": p.problem})
     if n.value is None and d.value is None:
         if actual.value is not None and not n.problem and not d.problem:
             err(
                 "calculation_incomplete",
                 "numerator",
-                f"{pi.ref} is worked out from a numerator ({pi.calculation.numerator}) and a denominator "
-                f"({pi.calculation.denominator}): type both, not just the Actual.",
+                _("%(ref)s is worked out from a numerator (%(numerator)s) and a denominator (%(denominator)s): type both, not just the Actual.")
+                % {"ref": pi.ref, "numerator": pi.calculation.numerator, "denominator": pi.calculation.denominator},
             )
         return None, actual, None, None
     if n.value is None or d.value is None:
         if not n.problem and not d.problem:
             which = "numerator" if n.value is None else "denominator"
-            err("calculation_incomplete", which, f"{pi.ref} has a {'denominator' if which == 'numerator' else 'numerator'} but no {which}: type both.")
+            if which == "numerator":
+                message = _("%(ref)s has a denominator but no numerator: type both.")
+            else:
+                message = _("%(ref)s has a numerator but no denominator: type both.")
+            err("calculation_incomplete", which, message % {"ref": pi.ref})
         return None, actual, n.value, d.value
     if d.value == 0:
         err(
             "denominator_zero",
             "denominator",
-            f"the denominator of {pi.ref} is 0, so no figure can be worked out. If there were none this quarter, "
-            "leave both blank or type n/a, and say so in the Comment.",
+            _(
+                "the denominator of %(ref)s is 0, so no figure can be worked out. If there were none this quarter, "
+                "leave both blank or type n/a, and say so in the Comment."
+            )
+            % {"ref": pi.ref},
         )
         return None, actual, n.value, d.value
     hi = pi.valid_range[1]
@@ -454,8 +487,10 @@ def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, war
         err(
             "numerator_exceeds_denominator",
             "numerator",
-            f"the numerator of {pi.ref} ({n.value:,}) is larger than its denominator ({d.value:,}), "
-            "which is impossible for this percentage; check which is which.",
+            _(
+                "the numerator of %(ref)s (%(numerator)s) is larger than its denominator (%(denominator)s), which is impossible for this percentage; check which is which."
+            )
+            % {"ref": pi.ref, "numerator": f"{n.value:,}", "denominator": f"{d.value:,}"},
         )
         return None, actual, n.value, d.value
     computed = n.value / d.value * pi.calculation.multiplier
@@ -463,15 +498,19 @@ def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, war
         err(
             "not_a_number",
             "denominator",
-            f"the numerator and denominator of {pi.ref} work out to {computed:.3g}, which is not a plausible figure; check both.",
+            _("the numerator and denominator of %(ref)s work out to %(figure)s, which is not a plausible figure; check both.")
+            % {"ref": pi.ref, "figure": f"{computed:.3g}"},
         )
         return None, actual, n.value, d.value
     if actual.value is not None and as_reported(actual.value, pi.decimals) != as_reported(computed, pi.decimals):
         err(
             "actual_disagrees",
             "actual",
-            f"the Actual of {pi.ref} ({actual.typed}) disagrees with its numerator and denominator, which give "
-            f"{as_reported(computed, pi.decimals)}. Clear the Actual cell (it is worked out for you) or correct the figures.",
+            _(
+                "the Actual of %(ref)s (%(typed)s) disagrees with its numerator and denominator, which give "
+                "%(figure)s. Clear the Actual cell (it is worked out for you) or correct the figures."
+            )
+            % {"ref": pi.ref, "typed": actual.typed, "figure": as_reported(computed, pi.decimals)},
         )
     note = "worked out from numerator and denominator"
     if n.note or d.note:
@@ -505,8 +544,9 @@ def _judge(
     comment: str,
     evidence: str,
     record: dict[str, Any],
+    _: Callable[[str], str] = str,
 ) -> None:
-    """Range, status, comment, evidence, names, and comparisons with earlier figures."""
+    """Range, status, comment, evidence, names, and comparisons with earlier figures (messages through ``_``)."""
     pi = row_spec.pi
     lo, hi = pi.valid_range
     shown = as_reported(value, pi.decimals)
@@ -514,44 +554,71 @@ def _judge(
         err(
             "out_of_range",
             "actual",
-            f"{pi.ref} is {shown}, outside its valid range of {lo if lo is not None else 'any'} to "
-            f"{hi if hi is not None else 'any'}. Check the figure{' (type 85 for 85%)' if pi.unit.value == 'percentage' else ''}.",
+            (
+                _("%(ref)s is %(figure)s, outside its valid range of %(lo)s to %(hi)s. Check the figure (type 85 for 85%%).")
+                if pi.unit.value == "percentage"
+                else _("%(ref)s is %(figure)s, outside its valid range of %(lo)s to %(hi)s. Check the figure.")
+            )
+            % {"ref": pi.ref, "figure": shown, "lo": lo if lo is not None else _("any"), "hi": hi if hi is not None else _("any")},
         )
         return
     if pi.unit.value == "percentage" and 0 < value < 1 and row_spec.target is not None and row_spec.target >= 5:
         meant = f"{(value * 100).normalize():f}"  # 60, not 60.0 (Decimal keeps the places of 0.6 x 100)
-        warn("percent_as_fraction", "actual", f"{pi.ref} is {value}: if you meant {meant}%, type {meant}.")
+        warn(
+            "percent_as_fraction",
+            "actual",
+            _("%(ref)s is %(figure)s: if you meant %(meant)s%%, type %(meant)s.") % {"ref": pi.ref, "figure": value, "meant": meant},
+        )
     bands = row_spec.bands  # the same thresholds status.rate would work out, made once per row of the template
     status = bands.rate(shown) if bands is not None else rate(value, row_spec.target, pi.polarity.value, pi.decimals, row_spec.tolerance)
     tr = trend(value, row_spec.last_year, pi.polarity.value, pi.decimals, pi.maximum)
     if not comment and (status == OFF or tr == DECLINED_SIG):
         ly = as_reported(row_spec.last_year, pi.decimals) if row_spec.last_year is not None else None  # as the workbook shows it
-        why = f"off target ({shown} against {row_spec.target})" if status == OFF else f"10% or more worse than last year ({shown} against {ly})"
-        err("comment_required", "comment", f"{pi.ref} is {why}: please add a comment saying why, and what is being done.")
+        if status == OFF:
+            message = _("%(ref)s is off target (%(figure)s against %(target)s): please add a comment saying why, and what is being done.")
+            values = {"ref": pi.ref, "figure": shown, "target": row_spec.target}
+        else:
+            message = _(
+                "%(ref)s is 10%% or more worse than last year (%(figure)s against %(last_year)s): please add a comment saying why, and what is being done."
+            )
+            values = {"ref": pi.ref, "figure": shown, "last_year": ly}
+        err("comment_required", "comment", message % values)
     if pi.evidence_required and not evidence:
-        err("evidence_missing", "evidence", f"{pi.ref} needs a working-papers reference in the Evidence ref column, so audit can trace the figure.")
+        err(
+            "evidence_missing",
+            "evidence",
+            _("%(ref)s needs a working-papers reference in the Evidence ref column, so audit can trace the figure.") % {"ref": pi.ref},
+        )
     if not record["updated_by"]:
-        warn("updater_missing", "updated_by", f"{pi.ref} does not say who updated it: type a name in 'Updated by'.")
+        warn("updater_missing", "updated_by", _("%(ref)s does not say who updated it: type a name in 'Updated by'.") % {"ref": pi.ref})
     if not record["verified_by"]:
-        warn("verifier_missing", "verified_by", f"{pi.ref} does not say who verified it: the PI owner's name goes in 'Verified by'.")
+        warn("verifier_missing", "verified_by", _("%(ref)s does not say who verified it: the PI owner's name goes in 'Verified by'.") % {"ref": pi.ref})
     threshold = config.framework.swing_warning
     last_q = row_spec.last_quarter if period.quarter > 1 or not pi.cumulative else None
-    comparisons = [("the same quarter last year", row_spec.last_year)]
+    comparisons = [(_("the same quarter last year"), row_spec.last_year)]
     if not pi.cumulative and pi.frequency.value == "quarterly":
-        comparisons.insert(0, ("last quarter", last_q))
+        comparisons.insert(0, (_("last quarter"), last_q))
     for label, before in comparisons:
         if before is not None and before != 0 and abs(value - before) / abs(before) > threshold:
             warn(
                 "suspicious_swing",
                 "actual",
-                f"{pi.ref} moved from {as_reported(before, pi.decimals)} ({label}) to {shown}, a change of "
-                f"{abs(value - before) / abs(before) * 100:.0f}%. Please check the figure and explain the change in the Comment.",
+                _(
+                    "%(ref)s moved from %(before)s (%(when)s) to %(figure)s, a change of %(change)s%%. Please check the figure and explain the change in the Comment."
+                )
+                % {
+                    "ref": pi.ref,
+                    "before": as_reported(before, pi.decimals),
+                    "when": label,
+                    "figure": shown,
+                    "change": f"{abs(value - before) / abs(before) * 100:.0f}",
+                },
             )
             break
     if pi.cumulative and period.quarter > 1 and last_q is not None and value < last_q:
         warn(
             "cumulative_fell",
             "actual",
-            f"{pi.ref} is a year-to-date figure but is lower ({shown}) than last quarter's "
-            f"({as_reported(last_q, pi.decimals)}). Check that this is the year-to-date total.",
+            _("%(ref)s is a year-to-date figure but is lower (%(figure)s) than last quarter's (%(before)s). Check that this is the year-to-date total.")
+            % {"ref": pi.ref, "figure": shown, "before": as_reported(last_q, pi.decimals)},
         )

@@ -26,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pmf_pipeline import __version__
 from pmf_pipeline.config.models import Config, Unit
+from pmf_pipeline.i18n import in_language
 from pmf_pipeline.master.earlier import EarlierFigures
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.numbers import NO_DATA_WORDS, WELSH_NO_DATA_WORDS
@@ -35,8 +36,7 @@ from pmf_pipeline.workbook.action_sheet import actions_instructions, write_actio
 from pmf_pipeline.workbook.action_spec import LastActions
 from pmf_pipeline.workbook.protection import new_password
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec
-from pmf_pipeline.i18n import in_language
-from pmf_pipeline.workbook.words import SEPARATOR, N_, Words, period_label
+from pmf_pipeline.workbook.words import N_, SEPARATOR, Words, period_label
 
 LIVE_LABELS = {
     "met": f"{STATUS_LOOKS['met'].symbol} Met",
@@ -357,8 +357,9 @@ def _print_return(ws: Any, spec: ReturnSpec) -> None:
     ws.set_v_pagebreaks([layout.col_index(page[0]) for page in layout.PRINT_PAGES[1:]])
     ws.print_across()
     w = spec.words
-    title = _title(spec).replace("&", "&&")[:180]
-    ws.set_header(f"&L{title}&R" + w.heading(N_("Return by %(deadline)s"), deadline=spec.deadline_in).replace("&", "&&"))
+    right = w.heading(N_("Return by %(deadline)s"), deadline=spec.deadline_in).replace("&", "&&")
+    title = _title(spec).replace("&", "&&")[: min(180, 250 - len(right))]  # Excel's limit is 255 characters in all
+    ws.set_header(f"&L{title}&R{right}")
     ws.set_footer("&C" + w.heading(N_("Page %(page)s of %(pages)s"), page="&P", pages="&N"))
 
 
@@ -383,9 +384,7 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats, w: Words) -> None:
         else:
             ws.write_number(x, c, float(str(value)), f.get(number))
     lo, hi = pi.valid_range
-    in_range = (
-        w.one("en", N_("between %(lo)s and %(hi)s"), lo=lo, hi=hi) if (lo is not None and hi is not None) else w.one("en", N_("a number"))
-    )
+    in_range = w.one("en", N_("between %(lo)s and %(hi)s"), lo=lo, hi=hi) if (lo is not None and hi is not None) else w.one("en", N_("a number"))
     col = layout.col_index
     # A percentage typed by hand keeps the General format, so that '51.2%' typed in Excel or LibreOffice is
     # stored with a percent format the reader recognises (a fixed number format hides it in LibreOffice).

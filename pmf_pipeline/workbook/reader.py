@@ -132,7 +132,14 @@ def read_return(data: bytes, file: str) -> RawReturn:
     label_sets = layout.label_sets(languages)
     header, rows, positions, inserted, found = _table(grid, layout.HEADER_ROW, layout.FIRST_ROW, limit_rows, _KEYS, label_sets, _POSITIONS, _LETTERS)
     a_header, a_table, a_positions, a_inserted, a_found = _table(
-        act_grid, action_layout.HEADER_ROW, action_layout.FIRST_ROW, limit_rows, action_layout.KEYS, (action_layout.LABELS,), _A_POSITIONS, action_layout.LETTERS
+        act_grid,
+        action_layout.HEADER_ROW,
+        action_layout.FIRST_ROW,
+        limit_rows,
+        action_layout.KEYS,
+        (action_layout.LABELS,),
+        _A_POSITIONS,
+        action_layout.LETTERS,
     )
     return RawReturn(
         file=file,

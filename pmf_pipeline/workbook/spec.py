@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from pmf_pipeline.i18n import in_language
 from pmf_pipeline.config.models import PI, POLARITY_LABELS, UNIT_LABELS, Config, Terms
+from pmf_pipeline.i18n import in_language
 from pmf_pipeline.master.earlier import EarlierFigures, from_history
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.status import Thresholds, as_reported, thresholds
