@@ -124,7 +124,11 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
             why = "its list of PIs differs from the one in force for this period"
         elif sent_actions != {a.action.ref for a in spec.actions}:
             why = "its list of actions differs from the one in force for this period"
-        elif spec.actions and _sent_fingerprints(meta.get("rows", "")) == {r.pi.ref: r.fingerprint for r in spec.rows}:
+        elif (
+            spec.actions
+            and _sent_fingerprints(meta.get("rows", "")) == {r.pi.ref: r.fingerprint for r in spec.rows}
+            and _sent_fingerprints(meta.get("actions", "")) != {a.action.ref: a.fingerprint for a in spec.actions}
+        ):
             why = "its actions' plan (titles, dates or milestones) differs from the one now in force for this period"
         else:
             why = "its targets or definitions differ from those now in force for this period"

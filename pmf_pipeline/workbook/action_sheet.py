@@ -36,6 +36,7 @@ def actions_instructions(spec: ReturnSpec) -> list[tuple[str, bool]]:
         return []
     ratings = ", ".join(look.label for look in SELF_LOOKS[spec.action_scheme].values())
     return [
+        ("", False),
         ("The Actions sheet: progress on actions and commitments", True),
         (f"{len(spec.actions)} actions are due an update this quarter. For each, in the pale yellow cells:", False),
         ("1. Status: choose from the list (Not started, In progress, Completed, Deferred, Ongoing, Cancelled).", False),
@@ -47,7 +48,6 @@ def actions_instructions(spec: ReturnSpec) -> list[tuple[str, bool]]:
             False,
         ),
         ("An action last reported completed or cancelled can be left blank: its last update stands.", False),
-        ("", False),
     ]
 
 

@@ -253,10 +253,10 @@ def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook, password: 
             committees=lambda lang: in_language(spec.terms.committee, "plural", lang),
         ),
         *gap,
-        *[(text, h3 if heading else plain) for text, heading in actions_instructions(spec)],
         *head(N_("Please do not"), h3),
         *para(N_("Add, delete or reorder rows, or change the pre-filled columns: the return is checked against what was sent and would be rejected.")),
         *para(N_("Save it in another format (keep .xlsx), or rename it. Email it back to the corporate performance team.")),
+        *[(text, h3 if heading else plain) for text, heading in actions_instructions(spec)],  # none without actions
     ]
     for i, (text, fmt) in enumerate(lines):
         ws.write_string(i, 0, text, fmt)

@@ -37,8 +37,9 @@ def _rating(scheme: str, code: str) -> str:
     return looks[code].label if code in looks else looks["amber"].label
 
 
-def sample_action_entry(action: Action, config: Config, period: Period, updater: str, rng: random.Random) -> ActionEntry | None:
-    """One action's realistic update; None where a blank row is right (last reported completed or cancelled)."""
+def sample_action_entry(action: Action, config: Config, period: Period, updater: str, rng: random.Random, on_time: bool = False) -> ActionEntry | None:
+    """One action's realistic update; None where a blank row is right (last reported completed or cancelled).
+    ``on_time``: an action past its due date was completed (none is overdue)."""
     scheme = config.framework.action_scheme.value
     last = config.action_history.get((action.ref, period.previous()))
     if last is not None and last.status in (ActionStatus.completed, ActionStatus.cancelled):
@@ -47,7 +48,7 @@ def sample_action_entry(action: Action, config: Config, period: Period, updater:
     expected = expected_percent(action.start, action.due, end)
     floor = last.percent_complete if last is not None and last.percent_complete is not None else Decimal(0)
     if expected >= 100:
-        if rng.random() < 0.7:
+        if rng.random() < 0.7 or on_time:
             done_on = max(action.start, min(action.due, end) - dt.timedelta(days=rng.randint(0, 20)))
             return ActionEntry(
                 "Completed", 100, SELF_LOOKS[scheme].get("blue", SELF_LOOKS[scheme]["green"]).label, completed_on=done_on, commentary=DONE, updated_by=updater
@@ -72,18 +73,21 @@ def fitting(scheme: str, pct: Decimal, expected: Decimal) -> tuple[str, str]:
     return _rating(scheme, "red"), BEHIND
 
 
-def sample_action_updates(config: Config, period: Period, updaters: dict[str, str], seed: int = 2026) -> dict[str, dict[str, ActionEntry]]:
-    """Every directorate's action updates (directorate -> action ref -> entry), with the mistakes planted."""
+def sample_action_updates(
+    config: Config, period: Period, updaters: dict[str, str], seed: int = 2026, clean: tuple[str, ...] = ()
+) -> dict[str, dict[str, ActionEntry]]:
+    """Every directorate's action updates (directorate -> action ref -> entry), with the mistakes planted
+    outside the ``clean`` directorates."""
     out: dict[str, dict[str, ActionEntry]] = {}
     for d in config.framework.directorates:
         rng = random.Random(f"{seed}-actions-{d.code}")
         entries = {}
         for a in config.actions_for(d.code, period):
-            e = sample_action_entry(a, config, period, updaters.get(d.code, "A. Updater"), rng)
+            e = sample_action_entry(a, config, period, updaters.get(d.code, "A. Updater"), rng, on_time=d.code in clean)
             if e is not None:
                 entries[a.ref] = e
         out[d.code] = entries
-    _plant(config, period, out)
+    _plant(config, period, {d: e for d, e in out.items() if d not in clean})
     return out
 
 

@@ -11,7 +11,8 @@ off-target PIs carry a comment, and a few deliberate problems are planted for va
 - Corporate Resources: names missing for who verified some figures (warnings);
 - Learning and Skills: saved after the deadline (a late return).
 
-Every action due an update gets one (``workbook.sample_actions``, which lists its planted mistakes).
+Every action due an update gets one (``workbook.sample_actions``, which lists its planted mistakes;
+none is planted in Learning and Skills, whose return stays clean but late).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def build_samples(config: Config, period: Period, out_dir: Path) -> list[Path]:
     made = []
     with tempfile.TemporaryDirectory() as tmp:
         when = dt.datetime.combine(period.end_date, dt.time(9, 0))
-        actions = sample_action_updates(config, period, {d: names[0] for d, names in UPDATERS.items()})
+        actions = sample_action_updates(config, period, {d: names[0] for d, names in UPDATERS.items()}, clean=("LS",))  # LS: clean, but late
         for g in generate(config, period, tmp, generated_at=when):
             entries = sample_entries(config, period, g.directorate)
             _plant(entries, g.directorate)

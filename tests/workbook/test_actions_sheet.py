@@ -213,3 +213,19 @@ def test_a_directorate_with_actions_but_no_pis_due_still_gets_a_workbook(tmp_pat
     result = validate_bytes(path.read_bytes(), path.name, config, PERIOD)
     assert result.outcome == "accepted" and result.findings == [] and result.values == []
     assert [(a.action_ref, a.percent_complete) for a in result.actions] == [("CR.1", Decimal(50))]
+
+
+def test_the_actions_sheet_prints_landscape_three_pages_across_with_headings_on_every_page(ss_blank, tmp_path):
+    from tests.workbook.test_print import _carlito_fonts_conf, pages, to_pdf
+
+    filled = fill_return(ss_blank, {}, tmp_path / "ss.xlsx", actions=SOUND)
+    got = [p for p in pages(to_pdf(filled, tmp_path / "pdf", _carlito_fonts_conf(tmp_path))) if "Action ref" in p[2]]
+    assert len(got) == 3, [t[:200] for _, _, t in got]
+    for n, (w, h, text) in enumerate(got):
+        assert (round(w), round(h)) == (842, 595), n
+        assert "Social Services, Quarter 2 2026-27 (July to September 2026): actions" in text and "Return by Friday 23 October 2026" in text
+        assert all(ref in text for ref in ("SS.1", "SS.5")) and "Title" in text
+        across = (
+            ("Kind", "Milestones") if n == 0 else ("Last quarter", "Status", "Rating", "Progress (live)") if n == 1 else ("Commentary", "Updated by", "Check")
+        )
+        assert all(label in text for label in across), (n, text[:400])
