@@ -13,6 +13,7 @@ after the date the return was saved (else the quarter's deadline).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,7 @@ from pmf_pipeline.workbook import action_layout as al
 from pmf_pipeline.workbook.action_spec import ActionSpec, canonical_cell
 from pmf_pipeline.workbook.reader import RawReturn, RawRow
 from pmf_pipeline.workbook.spec import ReturnSpec
+from pmf_pipeline.workbook.words import BOTH, Words
 
 SHEET = al.ACTIONS_SHEET
 HUNDRED = Decimal(100)
@@ -55,7 +57,7 @@ def check_actions(raw: RawReturn, spec: ReturnSpec, config: Config, result: Retu
         _hold(result, refs)
         return
     if not raw.action_columns_found:
-        missing = [label for label in al.LABELS if list(raw.action_header).count(label) != 1]
+        missing = [label for label in raw.action_labels if list(raw.action_header).count(label) != 1]
         add(
             Finding(
                 "header_altered",
@@ -189,6 +191,33 @@ def _pct(d: Decimal) -> str:
     return f"{d.normalize():f}"
 
 
+def _welsh_forms(english: str) -> tuple[str, ...]:
+    """The forms a Welsh or bilingual workbook shows for an English status or rating word: ``Ar y gweill``, ``Ar y gweill / In progress``."""
+    welsh = Words(("cy",)).heading(english)
+    return (welsh, Words(BOTH).heading(english))
+
+
+@functools.cache
+def _statuses() -> dict[str, ActionStatus]:
+    return {form.casefold(): s for s in ActionStatus for form in _welsh_forms(s.label)}
+
+
+def status_from_text(text: str) -> ActionStatus | None:
+    """The status an updater chose or typed, in English (``ActionStatus.from_text``) or as a Welsh workbook lists it."""
+    return ActionStatus.from_text(text) or _statuses().get(" ".join(str(text).split()).casefold())
+
+
+def rating_in_english(scheme: str, text: str) -> str:
+    """A rating chosen or typed as a Welsh workbook lists it (``Gwyrdd: fel y cynlluniwyd``, or the colour alone), in English."""
+    key = " ".join(str(text).split()).casefold()
+    for look in SELF_LOOKS[scheme].values():
+        colour = look.label.split(":")[0]
+        for english in (look.label, colour):
+            if key in {form.casefold() for form in _welsh_forms(english)}:
+                return english
+    return text
+
+
 def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, result: ReturnResult, saved: dt.date) -> ActionRecord:
     v, ref, action = raw_row.values, a.action.ref, a.action
     n_before = len(result.findings)
@@ -208,12 +237,12 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
             err(
                 "locked_altered",
                 key,
-                f"the pre-filled '{al.BY_KEY[key].label}' of action {ref} was changed from '{want}' to '{got}'. "
+                f"the pre-filled '{dict(zip(al.KEYS, raw.action_labels, strict=True))[key]}' of action {ref} was changed from '{want}' to '{got}'. "
                 "The pre-filled columns must stay as sent; put the original back (the update was still read).",
             )
 
     status_text = clean_text(v.get("status"))
-    status = ActionStatus.from_text(status_text) if status_text else None
+    status = status_from_text(status_text) if status_text else None
     if status_text and status is None:
         err(
             "action_status_unknown",
@@ -223,6 +252,8 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
     percent, parsed = _percent(raw_row, raw, err, ref)
     rating_text = clean_text(v.get("rating"))
     rating = parse_self_rating(scheme, rating_text)
+    if rating is None:
+        rating = parse_self_rating(scheme, rating_in_english(scheme, rating_text))
     if rating is None:
         labels = ", ".join(look.label for look in SELF_LOOKS[scheme].values())
         err("action_rating_unknown", "rating", f"the Rating of {ref} is '{rating_text}', which is not on the council's scale: choose one of {labels}.")
@@ -238,7 +269,7 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
         )
         commentary = bounded(commentary)
     updated_by = clean_text(v.get("updated_by"))
-    last_status = ActionStatus.from_text(clean_text(v.get("last_status")))
+    last_status = status_from_text(clean_text(v.get("last_status")))
     last_percent = parse_number(v.get("last_percent"), True).value
 
     def record(**kw: Any) -> ActionRecord:

@@ -73,6 +73,7 @@ class RawReturn:
     action_inserted: tuple[tuple[str, str], ...] = ()
     languages: tuple[str, ...] = ("en",)  # the workbook's language(s), from its metadata (English when it says none)
     labels: tuple[str, ...] = _LABELS  # the Return sheet's headings as sent, in the workbook's language(s)
+    action_labels: tuple[str, ...] = action_layout.LABELS  # the Actions sheet's
 
     @property
     def has_actions_sheet(self) -> bool:
@@ -137,7 +138,7 @@ def read_return(data: bytes, file: str) -> RawReturn:
         action_layout.FIRST_ROW,
         limit_rows,
         action_layout.KEYS,
-        (action_layout.LABELS,),
+        action_layout.label_sets(languages),
         _A_POSITIONS,
         action_layout.LETTERS,
     )
@@ -163,6 +164,7 @@ def read_return(data: bytes, file: str) -> RawReturn:
         action_inserted=a_inserted,
         languages=languages,
         labels=label_sets[0],
+        action_labels=action_layout.label_sets(languages)[0],
     )
 
 

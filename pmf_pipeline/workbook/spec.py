@@ -253,7 +253,7 @@ def _build_spec(
         deadline=f"{fw.deadline(period):%A %d %B %Y}",
         rows=tuple(rows),
         terms=fw.terms,
-        actions=action_specs(config, period, directorate, service, last_actions),
+        actions=action_specs(config, period, directorate, service, last_actions, languages),
         action_scheme=fw.action_scheme.value,
         languages=languages,
         council_text="" if w.english_only else w.config_inline(fw, "council"),

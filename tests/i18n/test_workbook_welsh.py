@@ -161,3 +161,22 @@ def test_every_message_has_welsh_flagged_unchecked():
     assert [m.id for m in messages if UNCHECKED not in m.flags] == []
     for needed in ("Gwirioneddol", "Cyf. DP", "Angen sylw"):
         assert needed in {m.string for m in messages}
+
+
+def test_the_welsh_actions_sheet_lists_welsh_statuses_and_ratings_and_reads_them(twins, tmp_path):
+    from pmf_pipeline.workbook import action_layout as al
+
+    config, blank = twins["cy"]
+    ws = openpyxl.load_workbook(blank)[al.ACTIONS_SHEET]
+    header = [c.value for c in ws[al.HEADER_ROW]][: len(al.COLUMNS)]
+    assert header[al.col_index("ref")] == "Cyf. cam gweithredu" and header[al.col_index("status")] == "Statws"
+    lists = {str(dv.sqref)[:1]: dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    assert "Ar y gweill" in lists[al.col_letter("status")] and "Gwyrdd: yn ôl y cynllun" in lists[al.col_letter("rating")]
+    english = fill_return(twins["en"][1], full(twins["en"][0], "SS"), tmp_path / "en.xlsx")
+    welsh = fill_return(blank, full(config, "SS"), tmp_path / "cy.xlsx")  # sound updates, typed as the Welsh lists offer them
+    typed = openpyxl.load_workbook(welsh)[al.ACTIONS_SHEET][al.cell("status", al.FIRST_ROW)].value
+    assert typed in ("Ar y gweill", "Wedi'i gwblhau")
+    results = {lang: validate_bytes(p.read_bytes(), p.name, cfg, PERIOD) for lang, p, cfg in (("en", english, twins["en"][0]), ("cy", welsh, config))}
+    assert _findings(results["cy"]) == _findings(results["en"])
+    as_read = [(a.action_ref, a.status, a.percent_complete, a.rating, a.completed_on) for a in results["cy"].actions]
+    assert as_read == [(a.action_ref, a.status, a.percent_complete, a.rating, a.completed_on) for a in results["en"].actions] and as_read
