@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pmf_pipeline.config.models import UNIT_LABELS, Config, PIType, Terms
+from pmf_pipeline.master.action_results import ActionResult
 from pmf_pipeline.master.results import PIResult
+from pmf_pipeline.packs.action_content import Actions, build_actions
 from pmf_pipeline.packs.charts import trend_chart
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.tracker import ReturnState
@@ -113,6 +116,7 @@ class Pack:
     detail_limit: int = 0  # set on a large council's overview, whose per-PI detail is left to the other packs
     terms: Terms = Terms()  # what the council calls its objectives, aims and committees
     pi_types: tuple[PIType, ...] = ()  # the PI types this pack's PIs use, in the council's order, for "How to read this report"
+    actions: Actions | None = None  # the pack's actions and commitments (``action_content``); None: the council tracks none here
 
 
 NARRATIVE_BELOW = "See below"  # a narrative PI's Actual cell: its account is the row under its title
@@ -209,8 +213,9 @@ def build_pack(
     generated_at: dt.datetime,
     remit: str = "",
     made: dict[str, Row] | None = None,
+    actions: Sequence[ActionResult] = (),
 ) -> Pack:
-    """One pack of ``results``; ``made`` holds rows already made for other packs (a PI's row is the same in each)."""
+    """One pack of ``results`` and ``actions``; ``made`` holds rows already made for other packs (a PI's row is the same in each)."""
     fw = config.framework
     looks = rating_looks(fw.status_scheme.value, fw.labels)
     directorates = {d.code: d.name for d in fw.directorates}
@@ -264,13 +269,21 @@ def build_pack(
         remit=remit,
         terms=fw.terms,
         pi_types=tuple(t for t in fw.pi_types if any(r.pi.type == t.code for r in results)),
+        actions=build_actions(kind, actions, results, config, looks),
     )
 
 
 def build_packs(
-    config: Config, period: Period, results: list[PIResult], states: list[ReturnState], received: dict[str, str], generated_at: dt.datetime
+    config: Config,
+    period: Period,
+    results: list[PIResult],
+    states: list[ReturnState],
+    received: dict[str, str],
+    generated_at: dt.datetime,
+    actions: Sequence[ActionResult] = (),
 ) -> list[Pack]:
-    """The corporate overview, a pack per committee, and a pack per directorate.
+    """The corporate overview, a pack per committee, and a pack per directorate, each with its actions
+    (the overview all, a committee those of its remit, a directorate its own).
 
     ``received`` gives, per directorate, when its latest accepted return was taken in (ISO); each
     pack's 'data as at' is the latest of its own directorates', so a pack whose data did not change
@@ -278,16 +291,20 @@ def build_packs(
     """
     fw = config.framework
     made: dict[str, Row] = {}
-    packs = [build_pack("overview", OVERVIEW_TITLE, results, config, period, states, received, generated_at, made=made)]
+    packs = [build_pack("overview", OVERVIEW_TITLE, results, config, period, states, received, generated_at, made=made, actions=actions)]
     for c in fw.committees:
         refs = {pi.ref for pi in config.committee_pis(c)}
         mine = [r for r in results if r.pi.ref in refs]
+        action_refs = {a.ref for a in config.committee_actions(c)}
+        acts = [a for a in actions if a.action.ref in action_refs]
         remit = _remit_text(config, c)
-        packs.append(build_pack("committee", c.name, mine, config, period, states, received, generated_at, remit, made=made))
+        packs.append(build_pack("committee", c.name, mine, config, period, states, received, generated_at, remit, made=made, actions=acts))
     for d in fw.directorates:
         mine = [r for r in results if r.pi.directorate == d.code]
-        if mine:
-            packs.append(build_pack("directorate", directorate_title(d.name), mine, config, period, states, received, generated_at, made=made))
+        acts = [a for a in actions if a.action.directorate == d.code]
+        if mine or acts:
+            title = directorate_title(d.name)
+            packs.append(build_pack("directorate", title, mine, config, period, states, received, generated_at, made=made, actions=acts))
     return packs
 
 

@@ -22,7 +22,7 @@ MEASURE = """<script>
   var badges = 0, problems = [];
   var inside = function (r, c) { return r.left >= c.left - 0.5 && r.right <= c.right + 0.5 && r.top >= c.top - 0.5 && r.bottom <= c.bottom + 0.5; };
   var meet = function (a, b) { return a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5; };
-  document.querySelectorAll("table.exceptions tbody tr, table.detail tbody tr").forEach(function (tr) {
+  document.querySelectorAll("ROWS").forEach(function (tr) {
     var head = tr.querySelector("th");
     var ref = head ? head.firstChild.textContent.trim() : "(row)";
     var commentary = tr.querySelector("td.commentary");
@@ -44,14 +44,18 @@ MEASURE = """<script>
 </script>"""
 
 
-def layout_problems(chromium: str, pages: dict[str, str], widths: tuple[int, ...], work: Path) -> dict[tuple[str, int], dict]:
-    """Lay out each page at each width in one Chromium run; what ``MEASURE`` found, by (name, width)."""
+PI_ROWS = "table.exceptions tbody tr, table.detail tbody tr"
+
+
+def layout_problems(chromium: str, pages: dict[str, str], widths: tuple[int, ...], work: Path, rows: str = PI_ROWS) -> dict[tuple[str, int], dict]:
+    """Lay out each page at each width in one Chromium run; what ``MEASURE`` found in the table rows
+    ``rows`` selects (the PI exceptions and detail by default), by (name, width)."""
     frames, keys = [], []
     for name, page in pages.items():
         for w in widths:
             rid = f"r{len(keys)}"
             keys.append((name, w))
-            doc = page.replace("</body>", MEASURE.replace("RESULT", rid) + "</body>")
+            doc = page.replace("</body>", MEASURE.replace("RESULT", rid).replace("ROWS", rows) + "</body>")
             frames.append(
                 f'<pre id="{rid}">not measured</pre><iframe style="width:{w}px;height:900px;border:0" srcdoc="{html.escape(doc, quote=True)}"></iframe>'
             )
