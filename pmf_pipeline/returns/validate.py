@@ -71,10 +71,11 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
     """
     # hidden metadata is outside text like any other: every value is taken as text, whatever a hostile file made it
     meta = {k: v if isinstance(v, str) else "" if v is None else str(v) for k, v in raw.metadata.items()}
+    _ = message_language(raw)
     result.saved_at, result.generated_at = raw.saved_at, meta.get("generated_at")
     result.template_version = meta.get("template_version")
     if not meta.get("tool", "").startswith("pmf-pipeline"):
-        _reject(result, "not_a_return", "this workbook was not produced by pmf-pipeline; please send the return workbook you were sent.")
+        _reject(result, "not_a_return", _("this workbook was not produced by pmf-pipeline; please send the return workbook you were sent."))
         return None
     try:
         version = int(float(meta.get("template_version", "")))
@@ -84,20 +85,28 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
         _reject(
             result,
             "unknown_template",
-            f"the return's template (version {safe_name(meta.get('template_version', ''))[:40]}) is not one this tool knows; "
-            "please send the return workbook issued for this period.",
+            _("the return's template (version %(version)s) is not one this tool knows; please send the return workbook issued for this period.")
+            % {"version": safe_name(meta.get("template_version", ""))[:40]},
         )
         return None
     if version < TEMPLATE_VERSION:
-        _reject(result, "outdated_template", f"the return uses an outdated template (version {version}); please fill in the workbook issued for this period.")
+        _reject(
+            result,
+            "outdated_template",
+            _("the return uses an outdated template (version %(version)s); please fill in the workbook issued for this period.") % {"version": version},
+        )
         return None
     if meta.get("council") != config.framework.council:
-        _reject(result, "wrong_council", f"this return is for {meta.get('council')!r}, not {config.framework.council}.")
+        _reject(
+            result,
+            "wrong_council",
+            _("this return is for %(council)s, not %(ours)s.") % {"council": repr(meta.get("council")), "ours": config.framework.council},
+        )
         return None
     try:
         file_period = Period.parse(meta.get("period", ""))
     except Exception:
-        _reject(result, "not_a_return", "the return's period cannot be read; please send the return workbook you were sent.")
+        _reject(result, "not_a_return", _("the return's period cannot be read; please send the return workbook you were sent."))
         return None
     result.period = str(file_period)
     directorate = meta.get("directorate", "")
@@ -107,13 +116,18 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
         _reject(
             result,
             "wrong_period",
-            f"this is the return for {file_period.short_label}, not {period.short_label}. "
-            f"If it is a late return for {file_period.short_label}, ingest it with --period {file_period}.",
+            _("this is the return for %(period)s, not %(wanted)s. If it is a late return for %(period)s, ingest it with --period %(code)s.")
+            % {"period": file_period.short_label, "wanted": period.short_label, "code": file_period},
         )
         return None
     codes = {d.code for d in config.framework.directorates}
     if directorate not in codes:
-        _reject(result, "wrong_directorate", f"this return is for directorate {directorate!r}, which is not in the framework ({', '.join(sorted(codes))}).")
+        _reject(
+            result,
+            "wrong_directorate",
+            _("this return is for directorate %(directorate)s, which is not in the framework (%(codes)s).")
+            % {"directorate": repr(directorate), "codes": ", ".join(sorted(codes))},
+        )
         return None
     # the spec in the return's own language(s): a Welsh workbook's locked text is Welsh
     spec = build_spec(config, file_period, directorate, result.service, earlier(file_period) if earlier else None, languages=raw.languages)
@@ -121,22 +135,25 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
         sent = _sent_refs(meta.get("rows", ""))
         sent_actions = _sent_refs(meta.get("actions", ""))
         if sent != {r.pi.ref for r in spec.rows}:
-            why = "its list of PIs differs from the one in force for this period"
+            why = _("its list of PIs differs from the one in force for this period")
         elif sent_actions != {a.action.ref for a in spec.actions}:
-            why = "its list of actions differs from the one in force for this period"
+            why = _("its list of actions differs from the one in force for this period")
         elif (
             spec.actions
             and _sent_fingerprints(meta.get("rows", "")) == {r.pi.ref: r.fingerprint for r in spec.rows}
             and _sent_fingerprints(meta.get("actions", "")) != {a.action.ref: a.fingerprint for a in spec.actions}
         ):
-            why = "its actions' plan (titles, dates or milestones) differs from the one now in force for this period"
+            why = _("its actions' plan (titles, dates or milestones) differs from the one now in force for this period")
         else:
-            why = "its targets or definitions differ from those now in force for this period"
+            why = _("its targets or definitions differ from those now in force for this period")
         _reject(
             result,
             "outdated_template",
-            f"this return was generated on {safe_name(meta.get('generated_at', '?')[:10])} from a different version of the PI "
-            f"library or targets: {why}. Please copy the figures into the workbook issued for {file_period.short_label}.",
+            _(
+                "this return was generated on %(day)s from a different version of the PI library or targets: %(why)s. "
+                "Please copy the figures into the workbook issued for %(period)s."
+            )
+            % {"day": safe_name(meta.get("generated_at", "?")[:10]), "why": why, "period": file_period.short_label},
         )
         return None
     return spec
@@ -172,6 +189,7 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
 def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnResult) -> None:
     file = result.file
     add = result.findings.append
+    _ = message_language(raw)
     if not raw.columns_found:
         expected = list(raw.labels)
         missing = [label for label in expected if list(raw.header).count(label) != 1]
@@ -179,10 +197,18 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
             Finding(
                 "header_altered",
                 ERROR,
-                "the column headings of the Return sheet have been changed: "
-                + ", ".join(f"'{m}'" for m in missing)
-                + (" is" if len(missing) == 1 else " are")
-                + " missing, renamed or repeated, so the figures cannot be matched to their columns. Please put the figures into the workbook as sent.",
+                (
+                    _(
+                        "the column headings of the Return sheet have been changed: %(headings)s is missing, renamed or repeated, "
+                        "so the figures cannot be matched to their columns. Please put the figures into the workbook as sent."
+                    )
+                    if len(missing) == 1
+                    else _(
+                        "the column headings of the Return sheet have been changed: %(headings)s are missing, renamed or repeated, "
+                        "so the figures cannot be matched to their columns. Please put the figures into the workbook as sent."
+                    )
+                )
+                % {"headings": ", ".join(f"'{m}'" for m in missing)},
                 file,
                 SHEET,
                 f"A{layout.HEADER_ROW}",
@@ -195,8 +221,18 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
             Finding(
                 "columns_inserted",
                 WARNING,
-                f"column {letter} ({'headed ' + repr(heading) if heading else 'without a heading'}) was inserted; every figure was still matched "
-                "by its column heading and nothing in it was read. Please leave the columns as sent next time.",
+                (
+                    _(
+                        "column %(letter)s (headed %(heading)s) was inserted; every figure was still matched "
+                        "by its column heading and nothing in it was read. Please leave the columns as sent next time."
+                    )
+                    if heading
+                    else _(
+                        "column %(letter)s (without a heading) was inserted; every figure was still matched "
+                        "by its column heading and nothing in it was read. Please leave the columns as sent next time."
+                    )
+                )
+                % {"letter": letter, "heading": repr(heading)},
                 file,
                 SHEET,
                 f"{letter}{layout.HEADER_ROW}",
@@ -212,7 +248,7 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
                 Finding(
                     "rows_changed",
                     ERROR,
-                    f"row {r.row} has figures but no PI reference: rows must not be added. Move the figures to the PI's own row.",
+                    _("row %(row)s has figures but no PI reference: rows must not be added. Move the figures to the PI's own row.") % {"row": r.row},
                     file,
                     SHEET,
                     r.cell("ref"),
@@ -227,8 +263,11 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
                 Finding(
                     "rows_changed",
                     ERROR,
-                    f"{ref} appears {n} times (rows {', '.join(str(r.row) for r in copies)}: cells {cells}). Keep only its own row and "
-                    "delete the copies; its figure is held back until then, and no earlier figure is used instead.",
+                    _(
+                        "%(ref)s appears %(count)s times (rows %(rows)s: cells %(cells)s). Keep only its own row and "
+                        "delete the copies; its figure is held back until then, and no earlier figure is used instead."
+                    )
+                    % {"ref": ref, "count": n, "rows": ", ".join(str(r.row) for r in copies), "cells": cells},
                     file,
                     SHEET,
                     copies[1].cell("ref"),
@@ -241,12 +280,13 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
             row = next(r for r in found if r.ref == ref)
             pi = config.pis.get(ref)
             if pi is not None and not pi.due_in(spec.period):
-                when = f"Q{pi.due_quarter}" if pi.frequency.value == "annual" else "Q2 and Q4"
+                when = f"Q{pi.due_quarter}" if pi.frequency.value == "annual" else _("Q2 and Q4")
                 add(
                     Finding(
                         "not_due",
                         ERROR,
-                        f"{ref} is reported in {when}, not in {spec.period.short_label}: remove this row and report it in the {when} return.",
+                        _("%(ref)s is reported in %(when)s, not in %(period)s: remove this row and report it in the %(when)s return.")
+                        % {"ref": ref, "when": when, "period": spec.period.short_label},
                         file,
                         SHEET,
                         row.cell("ref"),
@@ -258,7 +298,7 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
                     Finding(
                         "rows_changed",
                         ERROR,
-                        f"row {row.row} ({ref}) was added: this return does not ask for {ref}. Remove the row.",
+                        _("row %(row)s (%(ref)s) was added: this return does not ask for %(ref)s. Remove the row.") % {"row": row.row, "ref": ref},
                         file,
                         SHEET,
                         row.cell("ref"),
@@ -269,7 +309,13 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
     for ref in missing:
         add(
             Finding(
-                "rows_changed", ERROR, f"the row for {ref} was deleted: every PI sent must come back. Please use the workbook as sent.", file, SHEET, None, ref
+                "rows_changed",
+                ERROR,
+                _("the row for %(ref)s was deleted: every PI sent must come back. Please use the workbook as sent.") % {"ref": ref},
+                file,
+                SHEET,
+                None,
+                ref,
             )
         )
     order = [r.ref for r in found if r.ref in asked and counts[r.ref] == 1]
@@ -279,8 +325,10 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
             Finding(
                 "rows_reordered",
                 WARNING,
-                "the rows have been re-ordered or sorted; every figure was still read from its own PI's row, "
-                "so nothing needs doing for this return. Please keep the order as sent next time.",
+                _(
+                    "the rows have been re-ordered or sorted; every figure was still read from its own PI's row, "
+                    "so nothing needs doing for this return. Please keep the order as sent next time."
+                ),
                 file,
                 SHEET,
             )
@@ -301,6 +349,7 @@ def _check_sheets(raw: RawReturn, result: ReturnResult, with_actions: bool = Fal
     (An Actions sheet missing when actions were asked for is ``action_checks``' to report.)"""
     if not raw.sheets:
         return
+    _ = message_language(raw)
     expected = EXPECTED_SHEETS if with_actions else tuple(s for s in EXPECTED_SHEETS if s != action_layout.ACTIONS_SHEET)
     for name in raw.sheets:
         if name not in expected:
@@ -308,8 +357,11 @@ def _check_sheets(raw: RawReturn, result: ReturnResult, with_actions: bool = Fal
                 Finding(
                     "sheets_changed",
                     WARNING,
-                    f"the workbook has a sheet '{name}' that the return was not sent with; nothing on it was read. "
-                    "If it holds figures or comments for this return, put them on the Return sheet.",
+                    _(
+                        "the workbook has a sheet '%(name)s' that the return was not sent with; nothing on it was read. "
+                        "If it holds figures or comments for this return, put them on the Return sheet."
+                    )
+                    % {"name": name},
                     result.file,
                     name,
                 )
@@ -319,7 +371,7 @@ def _check_sheets(raw: RawReturn, result: ReturnResult, with_actions: bool = Fal
             Finding(
                 "sheets_changed",
                 WARNING,
-                f"the '{layout.INSTRUCTIONS_SHEET}' sheet was renamed or deleted; the figures were still read from the Return sheet.",
+                _("the '%(sheet)s' sheet was renamed or deleted; the figures were still read from the Return sheet.") % {"sheet": layout.INSTRUCTIONS_SHEET},
                 result.file,
             )
         )

@@ -180,3 +180,21 @@ def test_the_welsh_actions_sheet_lists_welsh_statuses_and_ratings_and_reads_them
     assert _findings(results["cy"]) == _findings(results["en"])
     as_read = [(a.action_ref, a.status, a.percent_complete, a.rating, a.completed_on) for a in results["cy"].actions]
     assert as_read == [(a.action_ref, a.status, a.percent_complete, a.rating, a.completed_on) for a in results["en"].actions] and as_read
+
+
+def test_an_added_sheet_and_a_deleted_row_are_told_in_welsh_with_the_codes_of_english(twins, tmp_path):
+    results = {}
+    for lang, (config, blank) in twins.items():
+        filled = _filled(config, blank, tmp_path / f"{lang}.xlsx")
+        wb = openpyxl.load_workbook(filled)
+        wb.create_sheet("Nodiadau")
+        wb[layout.RETURN_SHEET].delete_rows(layout.row_of(10))  # CPM/020, the last PI
+        wb.save(filled)
+        results[lang] = validate_bytes(filled.read_bytes(), filled.name, config, PERIOD)
+    assert _findings(results["cy"]) == _findings(results["en"])
+    welsh = {f.code: f.message for f in results["cy"].findings if f.code in ("sheets_changed", "rows_changed")}
+    assert welsh == {
+        "sheets_changed": "mae gan y llyfr gwaith ddalen 'Nodiadau' nad anfonwyd y ffurflen gyda hi; ni ddarllenwyd dim arni. "
+        "Os oes ffigurau neu sylwadau ar gyfer y ffurflen hon arni, rhowch nhw ar y ddalen Return.",
+        "rows_changed": "dilëwyd y rhes ar gyfer CPM/020: rhaid i bob DP a anfonwyd ddod yn ôl. Defnyddiwch y llyfr gwaith fel y'i hanfonwyd.",
+    }
