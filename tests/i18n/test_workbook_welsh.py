@@ -198,3 +198,16 @@ def test_an_added_sheet_and_a_deleted_row_are_told_in_welsh_with_the_codes_of_en
         "Os oes ffigurau neu sylwadau ar gyfer y ffurflen hon arni, rhowch nhw ar y ddalen Return.",
         "rows_changed": "dilëwyd y rhes ar gyfer CPM/020: rhaid i bob DP a anfonwyd ddod yn ôl. Defnyddiwch y llyfr gwaith fel y'i hanfonwyd.",
     }
+
+
+def test_an_action_without_a_status_is_told_in_welsh_with_the_code_of_english(twins, tmp_path):
+    from pmf_pipeline.workbook.fill import ActionEntry
+
+    results = {}
+    for lang, (config, blank) in twins.items():
+        ref = openpyxl.load_workbook(blank)["Actions"]["A6"].value
+        filled = fill_return(blank, full(config, "SS"), tmp_path / f"{lang}.xlsx", actions={ref: ActionEntry()})  # every action left blank
+        results[lang] = validate_bytes(filled.read_bytes(), filled.name, config, PERIOD)
+    assert _findings(results["cy"]) == _findings(results["en"])
+    missing = [f.message for f in results["cy"].findings if f.code == "action_update_missing"]
+    assert missing[0] == f"nid oes Statws ar gyfer {ref} y chwarter hwn: dewiswch un o'r rhestr, a rhowch ei % cwblhau a sylwebaeth."
