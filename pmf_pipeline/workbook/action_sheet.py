@@ -16,7 +16,7 @@ from pmf_pipeline.rules.actions import SELF_LOOKS
 from pmf_pipeline.workbook import action_layout as al
 from pmf_pipeline.workbook.action_spec import ActionSpec
 from pmf_pipeline.workbook.spec import ReturnSpec
-from pmf_pipeline.workbook.words import N_, Words, period_label
+from pmf_pipeline.workbook.words import N_, Words, header_height, period_label
 
 # The self-assessed ratings' words (rules.actions), marked for the catalogue.
 _RATINGS = (
@@ -94,7 +94,8 @@ def write_actions_sheet(ws: Any, spec: ReturnSpec, f: Any, password: str | None,
     for i, (column, label) in enumerate(zip(al.COLUMNS, al.labels_in(spec.languages), strict=True)):
         ws.write_string(al.HEADER_ROW - 1, i, label, f.header)
         ws.set_column(i, i, column.width)
-    ws.set_row(al.HEADER_ROW - 1, 45)
+    labels = al.labels_in(spec.languages)
+    ws.set_row(al.HEADER_ROW - 1, 45 if w.english_only else header_height(labels, tuple(c.width for c in al.COLUMNS), 45))
     for pos, a in enumerate(spec.actions):
         _write_row(ws, al.row_of(pos), a, spec, f, input_fill)
     first, last = al.FIRST_ROW - 1, al.row_of(len(spec.actions) - 1) - 1
@@ -139,7 +140,7 @@ def write_actions_sheet(ws: Any, spec: ReturnSpec, f: Any, password: str | None,
     ws.print_area(al.HEADER_ROW - 1, 0, last, len(al.COLUMNS) - 1)
     ws.set_landscape()
     ws.set_paper(9)
-    ws.set_margins(left=PRINT_MARGIN, right=PRINT_MARGIN, top=0.75, bottom=0.6)
+    ws.set_margins(left=PRINT_MARGIN, right=PRINT_MARGIN, top=0.75 if spec.languages == ("en",) else 1.0, bottom=0.6)
     ws.set_print_scale(print_scale())
     ws.repeat_rows(al.HEADER_ROW - 1)
     ws.repeat_columns(col(al.PRINT_REPEATED[0]), col(al.PRINT_REPEATED[-1]))
@@ -147,6 +148,8 @@ def write_actions_sheet(ws: Any, spec: ReturnSpec, f: Any, password: str | None,
     ws.print_across()
     right = w.heading(N_("Return by %(deadline)s"), deadline=spec.deadline_in).replace("&", "&&")
     title = _title(spec, N_("%(title)s: actions")).replace("&", "&&")[: min(180, 250 - len(right))]
+    if not w.english_only:  # longer: the council, the name and the period each on a line, each language's deadline on its own
+        title, right = title.replace(": ", ":\n", 1).replace(", ", ",\n", 1), right.replace(" / ", "\n")
     ws.set_header(f"&L{title}&R{right}")
     ws.set_footer("&C" + w.heading(N_("Page %(page)s of %(pages)s"), page="&P", pages="&N"))
     ws.protect(password, {"format_columns": True, "format_rows": True})
@@ -171,6 +174,9 @@ def _write_row(ws: Any, r: int, a: ActionSpec, spec: ReturnSpec, f: Any, input_f
     x = r - 1
     col = al.col_index
     lines = max(INPUT_LINES, len(a.action.milestones), -(-len(a.action.title) // 34), -(-len(str(a.shown["last_commentary"] or "")) // 32))
+    if spec.languages != ("en",):  # Welsh, or both languages: longer titles, kinds and milestones, wrapped
+        texts = (str(a.locked["title"]), str(a.locked["kind"]), str(a.locked["milestones"]))
+        lines = max(lines, *(sum(-(-len(part) // 28) for part in t.split("\n")) for t in texts))
     ws.set_row(x, min(15.0 * lines + 3, 409.0))
     for key, value in {**a.locked, **a.shown}.items():
         c = col(key)

@@ -36,7 +36,7 @@ from pmf_pipeline.workbook.action_sheet import actions_instructions, write_actio
 from pmf_pipeline.workbook.action_spec import LastActions
 from pmf_pipeline.workbook.protection import new_password
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec
-from pmf_pipeline.workbook.words import N_, SEPARATOR, Words, period_label
+from pmf_pipeline.workbook.words import N_, SEPARATOR, Words, header_height, period_label
 
 LIVE_LABELS = {
     "met": f"{STATUS_LOOKS['met'].symbol} Met",
@@ -294,7 +294,8 @@ def _return_sheet(ws: Any, spec: ReturnSpec, f: _Formats, password: str | None) 
     for i, (col, label) in enumerate(zip(layout.COLUMNS, layout.labels_in(spec.languages), strict=True)):
         ws.write_string(layout.HEADER_ROW - 1, i, label, f.header)
         ws.set_column(i, i, col.width)
-    ws.set_row(layout.HEADER_ROW - 1, 32)
+    labels = layout.labels_in(spec.languages)
+    ws.set_row(layout.HEADER_ROW - 1, 32 if w.english_only else header_height(labels, tuple(c.width for c in layout.COLUMNS), 32))
     for pos, row_spec in enumerate(spec.rows):
         _write_row(ws, layout.row_of(pos), row_spec, f, w)
     if spec.rows:
@@ -350,7 +351,7 @@ def _print_return(ws: Any, spec: ReturnSpec) -> None:
     ws.print_area(layout.HEADER_ROW - 1, 0, layout.row_of(max(len(spec.rows), 1) - 1) - 1, len(layout.COLUMNS) - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.set_margins(left=PRINT_MARGIN, right=PRINT_MARGIN, top=0.75, bottom=0.6)
+    ws.set_margins(left=PRINT_MARGIN, right=PRINT_MARGIN, top=0.75 if spec.languages == ("en",) else 1.0, bottom=0.6)
     ws.set_print_scale(print_scale())
     ws.repeat_rows(layout.HEADER_ROW - 1)
     ws.repeat_columns(layout.col_index(layout.PRINT_REPEATED[0]), layout.col_index(layout.PRINT_REPEATED[-1]))
@@ -359,6 +360,8 @@ def _print_return(ws: Any, spec: ReturnSpec) -> None:
     w = spec.words
     right = w.heading(N_("Return by %(deadline)s"), deadline=spec.deadline_in).replace("&", "&&")
     title = _title(spec).replace("&", "&&")[: min(180, 250 - len(right))]  # Excel's limit is 255 characters in all
+    if not w.english_only:  # longer: the council, the name and the period each on a line, each language's deadline on its own
+        title, right = title.replace(": ", ":\n", 1).replace(", ", ",\n", 1), right.replace(" / ", "\n")
     ws.set_header(f"&L{title}&R{right}")
     ws.set_footer("&C" + w.heading(N_("Page %(page)s of %(pages)s"), page="&P", pages="&N"))
 

@@ -123,3 +123,10 @@ def period_label(period: Period, lang: str) -> str:
             "calendar_year": period.end_date.year,
         },
     )
+
+
+def header_height(labels: tuple[str, ...], widths: tuple[float, ...], at_least: float) -> float:
+    """Points for a header row showing every (bold, wrapped) heading whole: Welsh and bilingual headings
+    are longer than the English the row's height was chosen for."""
+    lines = max(-(-len(label) // max(4, int(width * 0.9))) + label.count(" / ") for label, width in zip(labels, widths, strict=True))
+    return max(at_least, 15.0 * lines + 4)
