@@ -53,6 +53,7 @@ def validate_raw(
     if isinstance(raw, WorkbookError):
         result.findings.append(Finding("unreadable", ERROR, str(raw), file))
         return result
+    result.languages = raw.languages
     spec = identify(raw, config, period, result, earlier)
     if spec is not None:
         result.outcome = "accepted"

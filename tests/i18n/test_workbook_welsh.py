@@ -211,3 +211,16 @@ def test_an_action_without_a_status_is_told_in_welsh_with_the_code_of_english(tw
     assert _findings(results["cy"]) == _findings(results["en"])
     missing = [f.message for f in results["cy"].findings if f.code == "action_update_missing"]
     assert missing[0] == f"nid oes Statws ar gyfer {ref} y chwarter hwn: dewiswch un o'r rhestr, a rhowch ei % cwblhau a sylwebaeth."
+
+
+def test_the_findings_workbook_of_a_welsh_return_is_in_welsh(twins, tmp_path):
+    from pmf_pipeline.returns.findings_workbook import write_validation_report
+
+    config, blank = twins["cy"]
+    filled = _filled(config, blank, tmp_path / "cy.xlsx")
+    result = validate_bytes(filled.read_bytes(), filled.name, config, PERIOD)
+    ws = openpyxl.load_workbook(write_validation_report(result, config, tmp_path / "findings"))["Findings"]
+    assert ws["A1"].value == "Gwiriadau ar cy.xlsx"
+    assert [c.value for c in ws[4]] == ["Difrifoldeb", "Cyf. DP", "Teitl y DP", "Dalen", "Cell", "Beth i'w wneud", "Rheol"]
+    first = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[1] == "SSM/026")  # errors come first
+    assert first[:3] == ("GWALL", "SSM/026", "Teitl Cymraeg SSM/026") and first[5].startswith("mae SSM/026 oddi ar y targed")
