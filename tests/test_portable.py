@@ -77,12 +77,12 @@ def test_validate_and_ingest_run_without_posix_only_modules(tmp_path):
     checked = _without_posix(tmp_path, RUN_PMF, *common, "validate", "--period", PERIOD, str(SAMPLES))
     assert (checked.returncode, checked.stderr) == (1, "")  # 1: the samples hold deliberate mistakes
     lines = checked.stdout.splitlines()
-    assert "  ERRORS    2026-27-Q2_PLC_Place_return.xlsx (PLC): 1 error, 0 warnings" in lines
+    assert "  ERRORS    2026-27-Q2_PLC_Place_return.xlsx (PLC): 1 error, 1 warning" in lines
     assert (
         "      error    sheet Return, cell K7, PAM/019: the numerator of PAM/019 (31) is larger than its denominator (24), "
         "which is impossible for this percentage; check which is which."
     ) in lines
-    assert lines[-1] == "Checked 5 file(s): 3 without errors, 2 with errors or rejected."
+    assert lines[-1] == "Checked 5 file(s): 2 without errors, 3 with errors or rejected."
 
     ingested = _without_posix(tmp_path, RUN_PMF, *common, "ingest", "--period", PERIOD, str(SAMPLES))
     assert (ingested.returncode, ingested.stderr) == (1, "")
@@ -90,7 +90,7 @@ def test_validate_and_ingest_run_without_posix_only_modules(tmp_path):
     reports = data / "reports" / PERIOD / "validation"
     assert (f"Ingested 5 new file(s) for {PERIOD}: 5 accepted, 0 rejected, 0 already received. Findings workbooks: {reports}/") in lines
     (plc,) = [line for line in lines if line.startswith("  PLC ")]
-    assert plc.startswith("  PLC     Place                            accepted, 1 error, 0 warnings; received ")  # received: today
+    assert plc.startswith("  PLC     Place                            accepted, 1 error, 1 warning; received ")  # received: today
     assert plc.endswith(", saved 20 October (on time)  [#4 2026-27-Q2_PLC_Place_return.xlsx]")
     assert len(list((data / "archive" / PERIOD).glob("*/*.xlsx"))) == 5
     assert len(list(reports.glob("*_findings.xlsx"))) == 5

@@ -16,14 +16,14 @@ from tests.returns.test_validate import full
 SAMPLES = ROOT / "sample_workbooks"
 WHEN = ["--generated-at", "2026-11-01T09:00:00"]
 
-# The sample's deliberate mistakes, as pmf ingest prints them.
+# The sample's deliberate mistakes, as pmf ingest prints them (each return's PI findings come first, then its actions').
 SAMPLE_FINDINGS = [
-    "  OK        2026-27-Q2_CR_Corporate_Resources_return.xlsx (CR): 0 errors, 2 warnings\n"
+    "  OK        2026-27-Q2_CR_Corporate_Resources_return.xlsx (CR): 0 errors, 3 warnings\n"
     "      warning  sheet Return, cell R10, CPM/072: CPM/072 does not say who verified it: the PI owner's name goes in 'Verified by'.\n",
-    "  ERRORS    2026-27-Q2_PLC_Place_return.xlsx (PLC): 1 error, 0 warnings\n"
+    "  ERRORS    2026-27-Q2_PLC_Place_return.xlsx (PLC): 1 error, 1 warning\n"
     "      error    sheet Return, cell K7, PAM/019: the numerator of PAM/019 (31) is larger than its denominator (24), "
     "which is impossible for this percentage; check which is which.\n",
-    "  ERRORS    2026-27-Q2_SS_Social_Services_return.xlsx (SS): 2 errors, 1 warning\n"
+    "  ERRORS    2026-27-Q2_SS_Social_Services_return.xlsx (SS): 5 errors, 3 warnings\n"
     "      error    sheet Return, cell P7, PAM/028: PAM/028 needs a working-papers reference in the Evidence ref column, so audit can trace the figure.\n"
     "      error    sheet Return, cell O10, SSM/019: SSM/019 is off target (61.0 against 80.0): please add a comment saying why, and what is being done.\n"
     "      warning  sheet Return, cell M10, SSM/019: SSM/019 moved from 84.4 (last quarter) to 61.0, a change of 28%. "
@@ -47,7 +47,7 @@ def test_quarter_prints_each_finding_like_ingest_and_writes_the_findings_workboo
         assert lines in r.output, r.output
     folder = data / "reports" / str(PERIOD) / "validation"
     assert (
-        f"In: 5 accepted, 0 missing past the deadline, 0 not yet due, 0 rejected; new findings: 3 errors, 5 warnings. Findings workbooks: {folder}/\n"
+        f"In: 5 accepted, 0 missing past the deadline, 0 not yet due, 0 rejected; new findings: 7 errors, 9 warnings. Findings workbooks: {folder}/\n"
         in r.output
     )
     # the same lines as pmf ingest, and the same findings workbooks
@@ -76,7 +76,7 @@ def test_quarter_prints_each_finding_like_ingest_and_writes_the_findings_workboo
 def test_quiet_gives_the_counts_only(tmp_path, config_dir):
     r = quarter(config_dir, tmp_path / "data", SAMPLES, *WHEN, "--quiet")
     assert r.exit_code == 1
-    assert "  ERRORS    2026-27-Q2_SS_Social_Services_return.xlsx (SS): 2 errors, 1 warning\n" in r.output
+    assert "  ERRORS    2026-27-Q2_SS_Social_Services_return.xlsx (SS): 5 errors, 3 warnings\n" in r.output
     assert "SSM/019 is off target" not in r.output and "      warning " not in r.output
     assert len(list((tmp_path / "data" / "reports" / str(PERIOD) / "validation").iterdir())) == 5  # still written
 

@@ -66,7 +66,16 @@ def write_instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook, passw
         *para(N_("Please return by: %(deadline)s"), deadline, deadline=spec.deadline_in),
         *gap,
         *head(N_("Who this is for"), h3),
-        *para(N_("The updaters of %(name)s, and the PI owners who verify their figures (%(count)s PIs are due this period)."), name=name, count=n),
+        *(
+            para(
+                N_("The updaters of %(name)s, and the PI owners who verify their figures (%(count)s PIs and %(actions)s actions are due this period)."),
+                name=name,
+                count=n,
+                actions=len(spec.actions),
+            )
+            if spec.actions
+            else para(N_("The updaters of %(name)s, and the PI owners who verify their figures (%(count)s PIs are due this period)."), name=name, count=n)
+        ),
         *gap,
         *head(N_("What to fill in (on the 'Return' sheet, in the pale yellow cells)"), h3),
         *para(N_("1. Actual: this quarter's figure, as a plain number (85 for 85%%; no units needed). Cumulative PIs are reported year to date.")),
