@@ -38,7 +38,9 @@ from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, bu
 from pmf_pipeline.workbook.words import N_, SEPARATOR, Words, header_height, period_label
 
 NO_DATA_OFFERED = tuple(sorted(NO_DATA_WORDS))  # every spelling of 'no figure' the reader accepts, accepted as typed too
-NO_DATA_OFFERED_CY = tuple(sorted(NO_DATA_WORDS | WELSH_NO_DATA_WORDS))  # a Welsh or bilingual workbook's: the Welsh words too
+# A Welsh or bilingual workbook's: the shorter Welsh words too (the reader takes them all; a data
+# validation formula must stay within Excel's 255 characters, whatever the row and the PI's range).
+NO_DATA_OFFERED_CY = tuple(sorted(NO_DATA_WORDS | {w for w in WELSH_NO_DATA_WORDS if len(w) <= 12}))
 _NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00", 3: "#,##0.000", 4: "#,##0.0000"}
 
 

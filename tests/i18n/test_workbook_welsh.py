@@ -224,3 +224,11 @@ def test_the_findings_workbook_of_a_welsh_return_is_in_welsh(twins, tmp_path):
     assert [c.value for c in ws[4]] == ["Difrifoldeb", "Cyf. DP", "Teitl y DP", "Dalen", "Cell", "Beth i'w wneud", "Rheol"]
     first = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[1] == "SSM/026")  # errors come first
     assert first[:3] == ("GWALL", "SSM/026", "Teitl Cymraeg SSM/026") and first[5].startswith("mae SSM/026 oddi ar y targed")
+
+
+def test_every_rule_and_list_of_a_bilingual_workbook_keeps_within_excels_255_characters(tmp_path):
+    _, path = _twin(tmp_path, ("cy", "en"))
+    wb = openpyxl.load_workbook(path)
+    rules = [dv for name in ("Return", "Actions") for dv in wb[name].data_validations.dataValidation]
+    assert rules and all(len(dv.formula1 or "") <= 255 for dv in rules), max(len(dv.formula1 or "") for dv in rules)
+    assert all(len(dv.prompt or "") <= 255 and len(dv.error or "") <= 255 for dv in rules)
