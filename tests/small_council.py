@@ -97,10 +97,68 @@ ENV/003,2025-26-Q4,120,,
 """
 
 
-def write_council(folder: Path, history: str = HISTORY, targets: str = TARGETS) -> Path:
-    """Write the council's configuration into ``folder`` and return it."""
+# With ``actions=True``: four actions rated on the brayg scale. ENV/A01 was in 2025-26's plan and is
+# carried into 2026-27's (its history comes from action_history.csv); ENV/A02 is done by September;
+# ENV/A03 starts in Q3; ENV/A04 is a corporate plan commitment for the year.
+ACTIONS = """\
+- ref: ENV/A01
+  title: Roll out food waste collections to flats
+  kind: service_plan
+  directorate: ENV
+  owner: Head of Waste
+  objective: WO1
+  committees: [PLACE]
+  start: 01/04/2025
+  due: 31/03/2027
+  years: [2025-26, 2026-27]
+- ref: ENV/A02
+  title: Replace the street cleansing fleet's oldest vans
+  kind: service_plan
+  directorate: ENV
+  owner: Head of Street Scene
+  start: 01/04/2026
+  due: 30/09/2026
+  years: 2026-27
+- ref: ENV/A03
+  title: Consult on a new fly-tipping enforcement policy
+  kind: service_plan
+  directorate: ENV
+  owner: Head of Street Scene
+  start: 01/10/2026
+  due: 31/03/2027
+  years: 2026-27
+- ref: ENV/A04
+  title: Plant 2,000 trees in council parks
+  kind: commitment
+  directorate: ENV
+  owner: Head of Parks
+  objective: WO1
+  start: 01/04/2026
+  due: 31/03/2027
+  years: 2026-27
+"""
+
+ACTION_HISTORY = """\
+action_ref,period,status,percent_complete,rating,commentary
+ENV/A01,2025-26-Q1,in progress,10,green,Procurement under way
+ENV/A01,2025-26-Q2,in progress,20,green,
+ENV/A01,2025-26-Q3,in progress,30,yellow,Supplier delayed
+ENV/A01,2025-26-Q4,in progress,40,amber,Half the flats to do next year
+"""
+
+
+def write_council(folder: Path, history: str = HISTORY, targets: str = TARGETS, actions: bool = False) -> Path:
+    """Write the council's configuration into ``folder`` and return it (``actions``: with its actions library)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in (("framework.yaml", FRAMEWORK), ("pis.yaml", PIS), ("targets.csv", targets), ("history.csv", history)):
+    files = [
+        ("framework.yaml", FRAMEWORK + ("action_scheme: brayg\n" if actions else "")),
+        ("pis.yaml", PIS),
+        ("targets.csv", targets),
+        ("history.csv", history),
+    ]
+    if actions:
+        files += [("actions.yaml", ACTIONS), ("action_history.csv", ACTION_HISTORY)]
+    for name, text in files:
         (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
     return folder
 

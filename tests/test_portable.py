@@ -90,7 +90,7 @@ def test_validate_and_ingest_run_without_posix_only_modules(tmp_path):
     reports = data / "reports" / PERIOD / "validation"
     assert (f"Ingested 5 new file(s) for {PERIOD}: 5 accepted, 0 rejected, 0 already received. Findings workbooks: {reports}/") in lines
     (plc,) = [line for line in lines if line.startswith("  PLC ")]
-    assert plc.startswith("  PLC     Place                            accepted, 1 error, 1 warning; received ")  # received: today
+    assert plc.startswith("  PLC     Place                            accepted, 11 PIs, 9 actions, 1 error, 1 warning; received ")  # received: today
     assert plc.endswith(", saved 20 October (on time)  [#4 2026-27-Q2_PLC_Place_return.xlsx]")
     assert len(list((data / "archive" / PERIOD).glob("*/*.xlsx"))) == 5
     assert len(list(reports.glob("*_findings.xlsx"))) == 5

@@ -39,6 +39,7 @@ def check_record(store: Store, data_dir: Path, period: Period, latest: dict[str,
     state = replay(entries)
     out += _rows(store, str(period), state)
     out += _earlier(store, period, state)
+    out += _earlier_actions(store, period, state)
     out += _archive(store, data_dir, period, state)
     return out
 
@@ -106,12 +107,16 @@ def _name(table: str, rowid: int, row: Row, subs: dict[int, Row]) -> str:
         if row.get("submission_id") is None:
             return f"figure {row.get('pi_ref')} for {row.get('period')} from history (pi_values row {rowid})"
         return f"figure {row.get('pi_ref')} (pi_values row {rowid}) of {_submission(row.get('submission_id'), subs)}"
+    if table == "action_updates":
+        if row.get("submission_id") is None:
+            return f"action {row.get('action_ref')}'s update for {row.get('period')} from history (action_updates row {rowid})"
+        return f"action {row.get('action_ref')}'s update (action_updates row {rowid}) of {_submission(row.get('submission_id'), subs)}"
     if table == "submission_events":
         return f"submission_events row {rowid} (submission {row.get('submission_id')} made current by hand)"
     return f"period_events row {rowid} ({row.get('event')})"
 
 
-PROSE = {"message", "comment", "text", "notice", "reason", "evidence"}  # long sentences are cut short when named
+PROSE = {"message", "comment", "text", "notice", "reason", "evidence", "commentary"}  # long sentences are cut short when named
 
 
 def _value(v: Any, column: str = "") -> str:
@@ -128,7 +133,7 @@ def _rows(store: Store, period: str, state: dict[Key, tuple[Entry, Row]]) -> lis
             want[table][rowid] = row
     now = {"submissions": store.rows_now("submissions", period, want["submissions"])}
     sids = set(want["submissions"]) | set(now["submissions"])
-    for table in ("findings", "pi_values", "submission_events", "period_events"):
+    for table in ("findings", "pi_values", "action_updates", "submission_events", "period_events"):
         now[table] = store.rows_now(table, period, want[table], sids)
     subs = {**now["submissions"], **want["submissions"]}  # as recorded where recorded
     out: list[Found] = []
@@ -136,8 +141,9 @@ def _rows(store: Store, period: str, state: dict[Key, tuple[Entry, Row]]) -> lis
     gone_subs = set(gone.get("submissions", []))
     for sid in sorted(gone_subs):
         figures = sum(1 for r in gone.get("pi_values", []) if want["pi_values"][r].get("submission_id") == sid)
+        updates = sum(1 for r in gone.get("action_updates", []) if want["action_updates"][r].get("submission_id") == sid)
         findings = sum(1 for r in gone.get("findings", []) if want["findings"][r].get("submission_id") == sid)
-        theirs = " and ".join(f"{n} {w}{'s' * (n != 1)}" for n, w in ((figures, "figure"), (findings, "finding")) if n)
+        theirs = " and ".join(f"{n} {w}{'s' * (n != 1)}" for n, w in ((figures, "figure"), (updates, "action update"), (findings, "finding")) if n)
         out.append(
             ("record_deleted", _name("submissions", sid, want["submissions"][sid], subs), f"it and its {theirs} were deleted" if theirs else "it was deleted")
         )
@@ -151,6 +157,8 @@ def _rows(store: Store, period: str, state: dict[Key, tuple[Entry, Row]]) -> lis
                 lost_findings[row.get("submission_id")].append(rowid)
             elif table == "pi_values":
                 out.append(("record_deleted", _name(table, rowid, row, subs), f"deleted from the master dataset (it was {_value(row.get('actual'))})"))
+            elif table == "action_updates":
+                out.append(("record_deleted", _name(table, rowid, row, subs), f"deleted from the master dataset (it was {_value(row.get('status'))})"))
             elif table != "submissions":
                 out.append(("record_deleted", _name(table, rowid, row, subs), "deleted from the master dataset"))
     for sid, rowids in lost_findings.items():
@@ -197,6 +205,39 @@ def _earlier(store: Store, period: Period, state: dict[Key, tuple[Entry, Row]]) 
                     )
                 )
     return out
+
+
+USED = ("status", "percent_complete", "rating", "revised_due", "completed_on", "commentary", "has_error", "carried")  # what an update lends later quarters
+
+
+def _earlier_actions(store: Store, period: Period, state: dict[Key, tuple[Entry, Row]]) -> list[Found]:
+    """Earlier quarters' action updates behind this quarter's results (a closed action's kept update,
+    every action's history, across years) as the tool left them."""
+    rows: dict[str, dict[int, Row]] = defaultdict(dict)
+    for (t, rowid), (e, row) in state.items():
+        if t == "action_updates" and e.period and _before(e.period, period):
+            rows[e.period][rowid] = row
+    out: list[Found] = []
+    for p in sorted(rows, key=Period.parse):
+        want = {r.get("action_ref"): r for r in rows[p].values() if r.get("current") == 1 and r.get("period") == p}
+        have = {r.get("action_ref"): r for r in store.rows_now("action_updates", p, rows[p]).values() if r.get("current") == 1 and r.get("period") == p}
+        for ref in sorted(want.keys() | have.keys(), key=str):
+            was, now = want.get(ref), have.get(ref)
+            diffs = [(c, a, b) for c, a, b in changes(was or {}, now or {}) if c in USED] if was and now else []
+            if was is None or now is None:
+                said = "was added behind the tool's back" if was is None else "is gone"
+                out.append(("earlier_action_changed", f"action {ref}", f"its {p} update behind this quarter's result {said}"))
+            elif diffs:
+                said = "; ".join(f"{c} changed from {_value(a, c)} to {_value(b, c)}" for c, a, b in diffs)
+                out.append(("earlier_action_changed", f"action {ref}", f"its {p} update behind this quarter's result changed: {said}"))
+    return out
+
+
+def _before(text: str, period: Period) -> bool:
+    try:
+        return Period.parse(text) < period
+    except Exception:  # noqa: BLE001 - a period written behind the tool's back is named by _rows, not here
+        return False
 
 
 # ------------------------------------------------------------------ archive

@@ -31,6 +31,11 @@ KINDS = {
     "record_deleted": "a row the tool wrote is gone (a submission is named with its figures and findings)",
     "record_added": "a row is in the master dataset without a ledger entry: the tool did not write it",
     "earlier_figure_changed": "an earlier period's figure behind this quarter's trend or history changed",
+    "action_missing": "the archived return holds an action's update the master dataset does not",
+    "action_differs": "an action's update in the master dataset differs from its row in the archived return (fields named)",
+    "action_unsupported": "an action's update in the master dataset that no archived return or action history entry supports",
+    "earlier_action_changed": "an earlier quarter's action update behind this quarter's action results changed",
+    "action_rating_differs": "an action's rating from the archived returns differs from its rating from the master dataset",
 }  # what each ``Discrepancy.kind`` means, as the report explains it
 
 
@@ -47,6 +52,11 @@ def write_audit_report(report: AuditReport, council: str, out_dir: Path, stem: s
         ["Files checked", report.files_checked],
         ["Figures checked", report.figures_checked],
         ["Figures reproduced", report.figures_reproduced],
+        *(
+            [["Action updates checked", report.actions_checked], ["Action updates reproduced", report.actions_reproduced]]
+            if report.actions_checked or report.action_ratings_checked
+            else []
+        ),
         ["Statuses checked", report.statuses_checked],
         ["Packs checked", report.packs_checked],
         ["Discrepancies", len(report.discrepancies)],

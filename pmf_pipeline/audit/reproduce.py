@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from pmf_pipeline.audit.actions import check_history_updates, compare_actions, compare_ratings
 from pmf_pipeline.audit.chain import chain_head, check_record
 from pmf_pipeline.config.frozen import config_for_period
 from pmf_pipeline.config.loading import load_config
@@ -30,13 +31,14 @@ from pmf_pipeline.packs.content import Pack
 from pmf_pipeline.packs.render import render_html
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns import isolation
-from pmf_pipeline.returns.findings import ReturnResult
+from pmf_pipeline.returns.findings import ActionRecord, ReturnResult
 from pmf_pipeline.returns.ingest import collect_files
 from pmf_pipeline.returns.isolation import Checks, validate_isolated
 
 
 @dataclass(frozen=True)
 class Discrepancy:
+    # and, of actions (``audit.actions``): action_missing | action_differs | action_unsupported | action_rating_differs
     kind: str  # archive_changed | archive_missing | value_unsupported | value_missing | value_differs | status_differs | config_changed | pack_changed | pack_not_reproduced | not_in_master
     # and, from the ledger (``audit.chain``; meanings in ``audit.report.KINDS``):
     # ledger_broken: the hash chain does not hold (an entry edited, removed, or the chain cut short)
@@ -55,6 +57,9 @@ class AuditReport:
     files_checked: int = 0
     figures_checked: int = 0
     figures_reproduced: int = 0
+    actions_checked: int = 0  # action updates of archived returns set beside the master dataset's (``audit.actions``)
+    actions_reproduced: int = 0
+    action_ratings_checked: int = 0
     statuses_checked: int = 0
     packs_checked: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
@@ -116,6 +121,12 @@ def _compare_values(report: AuditReport, result: ReturnResult, store: Store, sub
         report.add("value_unsupported", f"{ref} in the master dataset", f"no cell of the archived return {name} supports it (master: {row['actual']})")
 
 
+def _compare_actions(report: AuditReport, result: ReturnResult, store: Store, submission_id: int, name: str) -> None:
+    checked, reproduced = compare_actions(report.add, result.actions, store, submission_id, name)
+    report.actions_checked += checked
+    report.actions_reproduced += reproduced
+
+
 def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -> AuditReport:
     """Audit a period however it was run: ``pmf quarter``, ``pmf ingest`` then ``pmf report``, or
     ``pmf ingest`` alone (then there is no publication to check, and the report says so). Each return
@@ -143,6 +154,7 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
             return report
         recorded = {r["sha256"] for r in latest.get("returns", [])} if latest else set()
         after: list[str] = []
+        revalidated: dict[int, list[ActionRecord]] = {}
         for sub in store.submissions(str(period)):
             report.files_checked += 1
             path = data_dir / sub.archive_path
@@ -167,7 +179,11 @@ def audit_period(config_dir: str | Path, data_dir: str | Path, period: Period) -
                 )
             if sub.outcome == "accepted":
                 _compare_values(report, result, store, sub.id, name)
+                _compare_actions(report, result, store, sub.id, name)
+                revalidated[sub.id] = result.actions
         _check_history_rows(report, store, config, period)
+        check_history_updates(report.add, config, store, period)
+        report.action_ratings_checked += compare_ratings(report.add, config, store, period, revalidated)
         try:
             results = period_results(config, store, period)
         except MalformedValue as e:  # statuses and packs cannot be checked from a figure that is not a number
@@ -329,6 +345,7 @@ def audit_folder(config_dir: str | Path, data_dir: str | Path, folder: str | Pat
                 )
             if row.outcome == "accepted":
                 _compare_values(report, result, store, row.id, path.name)
+                _compare_actions(report, result, store, row.id, path.name)
     finally:
         store.close()
     return report

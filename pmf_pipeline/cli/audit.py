@@ -48,7 +48,8 @@ def audit(settings: Settings, archive_dir: Path | None, period: Period | None, s
     html, xlsx = write_audit_report(report, config.framework.council, folder, audit_report_stem(period))
     click.echo(
         f"Audit of {report.period}: {report.files_checked} files, {report.figures_reproduced} of {report.figures_checked} figures reproduced, "
-        f"{report.statuses_checked} statuses and {report.packs_checked} packs checked."
+        + (f"{report.actions_reproduced} of {report.actions_checked} action updates reproduced, " if report.actions_checked else "")
+        + f"{report.statuses_checked} statuses and {report.packs_checked} packs checked."
     )
     for line in report.configurations if len(report.configurations) > 1 else []:
         click.echo(f"  {terminal_text(line)}")

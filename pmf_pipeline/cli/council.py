@@ -85,6 +85,7 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
     period in the data folder the first time, and the frozen ones are used after that.
     """
     from pmf_pipeline.config.coverage import target_coverage
+    from pmf_pipeline.master.action_results import last_actions_for_workbooks
     from pmf_pipeline.master.earlier import figures_for_workbooks, quarters_without_figures
     from pmf_pipeline.master.paths import earlier_figures
     from pmf_pipeline.workbook.generate import generate as run
@@ -111,8 +112,11 @@ def generate(settings: Settings, period: Period, out_dir: Path, by_service: bool
             on_progress=lambda g: bar.update(1),
             earlier=earlier,
             password=lock.password,
+            last_actions=last_actions_for_workbooks(settings.data_dir, config, period),
         )
-    click.echo(f"Wrote {len(done)} workbooks ({sum(g.pis for g in done)} PIs, {len({g.directorate for g in done})} directorates) for {period} to {out_dir}/")
+    actions = sum(g.actions for g in done)
+    asked = f"{sum(g.pis for g in done)} PIs" + (f", {actions} actions" if actions else "")
+    click.echo(f"Wrote {len(done)} workbooks ({asked}, {len({g.directorate for g in done})} directorates) for {period} to {out_dir}/")
     click.echo(lock.sentence)
     if was_frozen:
         click.echo(f"Earlier figures: as frozen with {period} in {frozen} (to take them afresh before any return is in, delete that file).")

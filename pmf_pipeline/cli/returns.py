@@ -190,12 +190,17 @@ def _print_history(settings: Settings, period: Period) -> None:
     is_flag=True,
     help="For publishing: leave out who updated and verified each figure, evidence references and source files (what the packs do not show).",
 )
+@click.option("--actions", "actions", is_flag=True, help="Export the actions and commitments instead: one row per action, with its update and rating.")
 @click.pass_obj
 @friendly
-def export(settings: Settings, period: Period, fmt: str | None, out: Path, open_data: bool) -> None:
+def export(settings: Settings, period: Period, fmt: str | None, out: Path, open_data: bool, actions: bool) -> None:
     """Export the master dataset for a period, one row per PI, with status and trend in the packs' words."""
 
     from pmf_pipeline.master.export import export_period
+    from pmf_pipeline.master.export_actions import export_period_actions
 
-    written = export_period(settings.config_dir, settings.data_dir, period, out, fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv"), open_data)
-    click.echo(f"Wrote {written} PIs for {period} to {out}" + (" (open data: no names, evidence or source files)" if open_data else ""))
+    fmt = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    written = (export_period_actions if actions else export_period)(settings.config_dir, settings.data_dir, period, out, fmt, open_data)
+    what = "actions" if actions else "PIs"
+    left_out = " (open data: no names or source files)" if actions else " (open data: no names, evidence or source files)"
+    click.echo(f"Wrote {written} {what} for {period} to {out}" + (left_out if open_data else ""))

@@ -1,7 +1,7 @@
 """The ledger: an append-only, hash-chained record of every row the tool writes to the master dataset.
 
 Each entry holds one row as it stood when the tool wrote it (``submissions``, ``findings``,
-``pi_values``, ``submission_events``, ``period_events``), as canonical JSON, with what happened to
+``pi_values``, ``submission_events``, ``period_events``, ``action_updates``), as canonical JSON, with what happened to
 it: ``recorded`` (written), ``made current`` or ``superseded`` (its ``current`` or ``superseded_by``
 flag changed in place), or ``baseline`` (already there when the ledger was added). Entries are
 written by ``master.store`` inside the transaction that writes the row, so there is never a row
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 GENESIS = "0" * 64
-TABLES = ("submissions", "findings", "pi_values", "submission_events", "period_events")
+TABLES = ("submissions", "findings", "pi_values", "submission_events", "period_events", "action_updates")
 
 Row = dict[str, Any]
 Key = tuple[str, int]  # (table, rowid)

@@ -136,6 +136,29 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # Each action's update per quarter (``master.action_results``), beside pi_values and with the same
+        # supersession: one current row per (period, action_ref). % complete is exact text, as figures are.
+        "0005_action_updates",
+        """
+        CREATE TABLE action_updates (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            action_ref TEXT NOT NULL,
+            submission_id INTEGER REFERENCES submissions(id),
+            source TEXT NOT NULL CHECK (source IN ('return', 'history')),
+            status TEXT, percent_complete TEXT, rating TEXT NOT NULL DEFAULT '',
+            revised_due TEXT, completed_on TEXT, commentary TEXT NOT NULL DEFAULT '', updated_by TEXT NOT NULL DEFAULT '',
+            sheet TEXT, cell TEXT, typed TEXT,
+            has_error INTEGER NOT NULL DEFAULT 0,
+            carried INTEGER NOT NULL DEFAULT 0,
+            current INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE UNIQUE INDEX one_current_action_update ON action_updates (period, action_ref) WHERE current = 1;
+        CREATE INDEX action_updates_by_submission ON action_updates (submission_id);
+        CREATE INDEX action_updates_by_ref ON action_updates (action_ref, period);
+        """,
+    ),
 ]
 
 
@@ -248,8 +271,13 @@ class Store:
                 for statement in filter(str.strip, sql.split(";")):
                     self.db.execute(statement)
                 if name == "0004_ledger":
-                    self._ledger_write(_Mark(None, dict.fromkeys(ledger.TABLES, 0), {}), "baseline")
+                    self._ledger_write(_Mark(None, dict.fromkeys(self._tables(), 0), {}), "baseline")
                 self.db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, _now()))
+
+    def _tables(self) -> tuple[str, ...]:
+        """The ledgered tables this dataset has yet (a migration adds a table after the ledger's baseline)."""
+        have = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return tuple(t for t in ledger.TABLES if t in have)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -295,6 +323,25 @@ class Store:
                 self._ledger_write(mark)
         return len(rows)
 
+    def load_action_history(self, history: dict[tuple[str, Period], Any]) -> int:
+        """Load config/action_history.csv updates as the record of earlier quarters (not for an action
+        and period with an update already): source 'history', as ``load_history`` does for figures."""
+        have = {(r[0], r[1]) for r in self.db.execute("SELECT period, action_ref FROM action_updates WHERE current = 1")}
+        rows = [
+            (str(p), ref, None if h.status is None else h.status.value, _dec(h.percent_complete), h.rating or "", h.commentary or "")
+            for (ref, p), h in history.items()
+            if (str(p), ref) not in have
+        ]
+        if rows:
+            with self.transaction():
+                mark = self._ledger_mark(None)
+                self.db.executemany(
+                    "INSERT INTO action_updates (period, action_ref, source, status, percent_complete, rating, commentary) VALUES (?, ?, 'history', ?, ?, ?, ?)",
+                    rows,
+                )
+                self._ledger_write(mark)
+        return len(rows)
+
     # ------------------------------------------------------------ submissions
 
     def find_submission(self, period: str, sha: str) -> Submission | None:
@@ -319,7 +366,7 @@ class Store:
         current: bool = True,
         notice: Callable[[int], str] | None = None,
     ) -> Submission:
-        """Consolidate one return, all or nothing: the submission, its findings, and its values.
+        """Consolidate one return, all or nothing: the submission, its findings, its values and its action updates.
 
         An accepted return with ``current`` replaces the directorate's (or service's) current return;
         without it, it is kept on record, marked as replaced by the current return, its figures not
@@ -396,9 +443,46 @@ class Store:
                         for v in result.values
                     ],
                 )
+                self._record_actions(result, period, sid, current)
             self._ledger_write(mark)
         got = self.db.execute("SELECT * FROM submissions WHERE id = ?", (sid,)).fetchone()
         return _submission(got)
+
+    def _record_actions(self, result: ReturnResult, period: str, sid: int, current: bool) -> None:
+        """A return's action updates, with the same supersession as its figures (inside ``record``'s transaction)."""
+        if not result.actions:
+            return
+        refs = [a.action_ref for a in result.actions]
+        if current:
+            self.db.execute(
+                f"UPDATE action_updates SET current = 0 WHERE period = ? AND current = 1 AND action_ref IN ({','.join('?' * len(refs))})",
+                (period, *refs),
+            )
+        self.db.executemany(
+            "INSERT INTO action_updates (period, action_ref, submission_id, source, status, percent_complete, rating, revised_due, completed_on, "
+            "commentary, updated_by, sheet, cell, typed, has_error, carried, current) VALUES (?,?,?,'return',?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    period,
+                    a.action_ref,
+                    sid,
+                    a.status,
+                    _dec(a.percent_complete),
+                    a.rating,
+                    a.revised_due,
+                    a.completed_on,
+                    a.commentary,
+                    a.updated_by,
+                    a.sheet,
+                    a.cell,
+                    a.typed,
+                    int(a.has_error),
+                    int(a.carried),
+                    int(current),
+                )
+                for a in result.actions
+            ],
+        )
 
     def submission(self, submission_id: int) -> Submission | None:
         row = self.db.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
@@ -417,12 +501,19 @@ class Store:
             if was is not None:
                 self.db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (target.id, was.id))
                 self.db.execute("UPDATE pi_values SET current = 0 WHERE submission_id = ? AND current = 1", (was.id,))
+                self.db.execute("UPDATE action_updates SET current = 0 WHERE submission_id = ? AND current = 1", (was.id,))
             self.db.execute("UPDATE submissions SET superseded_by = NULL WHERE id = ?", (target.id,))
             self.db.execute(
                 "UPDATE pi_values SET current = 0 WHERE period = ? AND current = 1 AND pi_ref IN (SELECT pi_ref FROM pi_values WHERE submission_id = ?)",
                 (period, target.id),
             )
             self.db.execute("UPDATE pi_values SET current = 1 WHERE submission_id = ?", (target.id,))
+            self.db.execute(
+                "UPDATE action_updates SET current = 0 WHERE period = ? AND current = 1 "
+                "AND action_ref IN (SELECT action_ref FROM action_updates WHERE submission_id = ?)",
+                (period, target.id),
+            )
+            self.db.execute("UPDATE action_updates SET current = 1 WHERE submission_id = ?", (target.id,))
             self.db.execute(
                 "INSERT INTO submission_events (period, action, submission_id, replaced_id, made_by, made_at, reason) VALUES (?, 'use', ?, ?, ?, ?, ?)",
                 (period, target.id, was.id if was else None, made_by, made_at or _now(), reason),
@@ -469,6 +560,33 @@ class Store:
     def history_values(self, period: str) -> list[sqlite3.Row]:
         """The figures of a period that came from no return (loaded from the configuration's history)."""
         return list(self.db.execute("SELECT * FROM pi_values WHERE period = ? AND submission_id IS NULL", (period,)))
+
+    def action_updates(self, period: str) -> dict[str, sqlite3.Row]:
+        """The current update of each action in a period."""
+        return {r["action_ref"]: r for r in self.db.execute("SELECT * FROM action_updates WHERE period = ? AND current = 1", (period,))}
+
+    def action_updates_of(self, refs: Iterable[str]) -> dict[str, list[sqlite3.Row]]:
+        """Every current update of each action named, in any period (unsorted: periods sort as ``Period``)."""
+        out: dict[str, list[sqlite3.Row]] = {}
+        rows = self.db.execute(
+            "SELECT * FROM action_updates WHERE current = 1 AND action_ref IN (SELECT value FROM json_each(?)) ORDER BY id", (json.dumps(sorted(set(refs))),)
+        )
+        for r in rows:
+            out.setdefault(r["action_ref"], []).append(r)
+        return out
+
+    def submission_action_updates(self, submission_id: int) -> dict[str, sqlite3.Row]:
+        """The action updates a submission brought, by action reference."""
+        return {r["action_ref"]: r for r in self.db.execute("SELECT * FROM action_updates WHERE submission_id = ?", (submission_id,))}
+
+    def action_counts(self, period: str) -> dict[int, tuple[int, int]]:
+        """Each submission of a period: id -> (figures, action updates) it brought."""
+        rows = self.db.execute(
+            "SELECT s.id, (SELECT COUNT(*) FROM pi_values v WHERE v.submission_id = s.id), "
+            "(SELECT COUNT(*) FROM action_updates a WHERE a.submission_id = s.id) FROM submissions s WHERE s.period = ?",
+            (period,),
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
 
     def pis_with_finding(self, period: str, code: str) -> set[str]:
         """The PIs of a period with a finding of this code on any of its submissions."""
@@ -526,6 +644,7 @@ class Store:
             ("submissions", r[0]): r[1] for r in self.db.execute("SELECT id, superseded_by FROM submissions WHERE period = ?", (period,))
         }
         flags.update({("pi_values", r[0]): r[1] for r in self.db.execute("SELECT id, current FROM pi_values WHERE period = ?", (period,))})
+        flags.update({("action_updates", r[0]): r[1] for r in self.db.execute("SELECT id, current FROM action_updates WHERE period = ?", (period,))})
         return flags
 
     def _ledger_write(self, mark: _Mark, action: str = "recorded") -> None:
@@ -597,7 +716,7 @@ class Store:
     def snapshot(self) -> list[tuple]:
         """Every row of every table, for tests and audit comparisons."""
         out = []
-        for table in ("submissions", "findings", "pi_values", "submission_events"):
+        for table in ("submissions", "findings", "pi_values", "action_updates", "submission_events"):
             out += [(table, *tuple(r)) for r in self.db.execute(f"SELECT * FROM {table} ORDER BY rowid")]
         return out
 

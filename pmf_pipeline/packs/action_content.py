@@ -114,6 +114,7 @@ class ActionRow:
     years: tuple[str, ...]  # the financial years whose plans hold the action
     commentary: str
     commentary_awaited: bool
+    awaiting_correction: bool = False  # the service's update had an error: held back until corrected
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ def make_action_row(r: ActionResult, scheme: str, directorates: dict[str, str]) 
         years=a.years,
         commentary=u.commentary if u else "",
         commentary_awaited=r.commentary_awaited,
+        awaiting_correction=r.awaiting_correction,
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pmf_pipeline.config.models import Config
+from pmf_pipeline.master.action_results import period_action_results
 from pmf_pipeline.master.results import period_results
 from pmf_pipeline.master.store import Store
 from pmf_pipeline.packs.content import Pack, build_packs
@@ -20,13 +21,14 @@ def period_packs(config: Config, data_dir: str | Path, period: Period, generated
     store = Store(data_dir)
     try:
         results = period_results(config, store, period)
+        actions = period_action_results(config, store, period)
         states = return_states(config, store, period, today=today)
         received = store.latest_accepted(str(period))
     finally:
         store.close()
     when = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     # 'today' for the tracker is the generation day, so a fixed generation time gives the same packs
-    return build_packs(config, period, results, states, received, when)
+    return build_packs(config, period, results, states, received, when, actions=actions)
 
 
 def report(

@@ -232,6 +232,7 @@ def ingest(
         try:
             intake.refuse_if_closed(store, paths)
             store.load_history(config.history)
+            store.load_action_history(config.action_history)
             checks = Checks(config, period, _previous_figures(store, config, period))
             queued: collections.deque[tuple[Path, bytes, float]] = collections.deque()
             waiting: dict[tuple[str | None, str | None], list[_Held]] = {}

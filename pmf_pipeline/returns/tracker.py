@@ -41,6 +41,14 @@ class ReturnState:
     first_saved_at: str | None = None  # when the first accepted return was saved (or received): what 'late' is judged on
     first_is_current: bool = True
     submission_id: int | None = None
+    pis: int = 0  # figures the current return brought
+    actions: int | None = None  # action updates it brought; None when the return is asked for none (and brought none)
+
+    @property
+    def counts(self) -> str:
+        """'12 PIs, 9 actions' (the PIs alone when the return is asked for no actions)."""
+        pis = f"{self.pis} PI{'s' * (self.pis != 1)}"
+        return pis if self.actions is None else f"{pis}, {self.actions} action{'s' * (self.actions != 1)}"
 
     @property
     def label(self) -> str:
@@ -56,7 +64,8 @@ class ReturnState:
         received = parse_time(self.received_at)
         if self.state == "rejected":
             return "rejected: the file could not be taken; see its findings" + (f" (received {day(received)})" if received else "")
-        words = f"accepted, {self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}; "
+        counts = f"{self.counts}, " if self.actions is not None else ""  # councils that track no actions read as before
+        words = f"accepted, {counts}{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}; "
         timing = "late" if self.late else "on time"
         saved, first = parse_time(self.saved_at), parse_time(self.first_saved_at)
         if self.first_is_current:
@@ -75,7 +84,16 @@ def _expected(config: Config, d: Directorate, period: Period, subs: list[Submiss
     return lines or [(None, d.name)]
 
 
-def _state(d: Directorate, service: str | None, name: str, subs: list[Submission], deadline: dt.date, today: dt.date) -> ReturnState:
+def _state(
+    d: Directorate,
+    service: str | None,
+    name: str,
+    subs: list[Submission],
+    deadline: dt.date,
+    today: dt.date,
+    counts: dict[int, tuple[int, int]] | None = None,
+    asks_actions: bool = False,
+) -> ReturnState:
     mine = [s for s in subs if s.directorate == d.code and (s.service == service or s.service is None)]
     accepted = [s for s in mine if s.outcome == "accepted"]
     current = [s for s in accepted if s.current]
@@ -84,6 +102,7 @@ def _state(d: Directorate, service: str | None, name: str, subs: list[Submission
         now, first = current[-1], accepted[0]
         first_when = first.saved_at or first.received_at
         when = parse_time(first_when)
+        pis, actions = (counts or {}).get(now.id, (0, 0))
         return ReturnState(
             d.code,
             name,
@@ -100,6 +119,8 @@ def _state(d: Directorate, service: str | None, name: str, subs: list[Submission
             first_when,
             first.id == now.id,
             now.id,
+            pis,
+            actions if asks_actions or actions else None,
         )
     if rejected:
         s = rejected[-1]
@@ -114,10 +135,12 @@ def return_states(config: Config, store: Store, period: Period, today: dt.date |
     today = today or dt.date.today()
     deadline = config.framework.deadline(period)
     subs = store.submissions(str(period))  # oldest first
+    counts = store.action_counts(str(period))
     out = []
     for d in config.framework.directorates:
         for service, name in _expected(config, d, period, subs):
-            out.append(_state(d, service, name, subs, deadline, today))
+            asks = bool(config.actions_for(d.code, period, service))
+            out.append(_state(d, service, name, subs, deadline, today, counts, asks))
     return out
 
 

@@ -181,7 +181,11 @@ def test_a_late_return_re_renders_only_the_packs_it_changes(tmp_path, config_dir
     from pmf_pipeline.packs.content import slug
 
     config = load_config(config_dir)
-    covering = {slug(c.name) for c in config.framework.committees if any(pi.directorate == "PLC" for pi in config.committee_pis(c))}
+    covering = {
+        slug(c.name)
+        for c in config.framework.committees
+        if any(pi.directorate == "PLC" for pi in config.committee_pis(c)) or any(a.directorate == "PLC" for a in config.committee_actions(c))
+    }
     assert changed == {"corporate-performance-overview", "place-directorate"} | covering, changed
     assert len(changed) < len(after)  # some packs really were kept
     assert f"Packs: {len(changed)} written" in second.output and f"{len(after) - len(changed)} unchanged since the last run and kept" in second.output

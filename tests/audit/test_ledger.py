@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from pmf_pipeline.audit.report import KINDS
 from pmf_pipeline.cli import main
 from pmf_pipeline.config import load_config
-from pmf_pipeline.master.ledger import GENESIS, replay, walk
+from pmf_pipeline.master.ledger import GENESIS, TABLES, replay, walk
 from pmf_pipeline.master.store import Store
 from pmf_pipeline.workbook.fill import fill_return
 from tests.conftest import CONFIG, PERIOD, ROOT
@@ -324,7 +324,7 @@ def test_a_master_dataset_from_before_the_ledger_gets_a_baseline(tmp_path):
     base = ["--config", tmp_path / "config", "--data", data]
     assert run(*base, "ingest", "--period", PERIOD, SAMPLES).exit_code == 1
     tamper(data, ("DROP TABLE ledger",), ("DROP TABLE ledger_heads",), ("DELETE FROM schema_migrations WHERE name = '0004_ledger'",))
-    rows = sum(one(data, f"SELECT COUNT(*) FROM {t}")[0] for t in ("submissions", "findings", "pi_values", "submission_events", "period_events"))
+    rows = sum(one(data, f"SELECT COUNT(*) FROM {t}")[0] for t in TABLES)  # action_updates too: the sample's action history
     r = run(*base, "audit", "--period", PERIOD)
     assert r.exit_code == 0, r.output
     assert one(data, "SELECT COUNT(*), MIN(action), MAX(action) FROM ledger") == (rows, "baseline", "baseline")

@@ -244,7 +244,7 @@ def test_cli_ingest_exit_codes_and_tracker(tmp_path):
     r2 = CliRunner().invoke(main, ["--data", str(data), "ingest", "--period", str(PERIOD), str(SAMPLES)])
     assert r2.exit_code == 0 and "Nothing changed" in r2.output
     r3 = CliRunner().invoke(main, ["--data", str(data), "returns", "--period", str(PERIOD)])
-    assert "accepted, 5 errors" in r3.output  # SS: two PIs, three actions
+    assert "accepted, 11 PIs, 7 actions, 5 errors" in r3.output  # SS: two PIs, three actions
     assert list((data / "reports" / str(PERIOD) / "validation").glob("*_SS_*findings.xlsx"))
 
 

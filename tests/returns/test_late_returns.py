@@ -51,7 +51,7 @@ def test_late_is_saved_after_the_deadline_day(blank, config, tmp_path, saved, la
     ingest(CONFIG, tmp_path / "data", PERIOD, [path])
     s = states(tmp_path / "data", config)["SS"]
     assert (s.name, s.state, s.late, s.saved_at) == ("Social Services", "accepted", late, saved.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    assert s.summary.startswith("accepted, 0 errors, 0 warnings; received ")  # received: the day the test runs
+    assert s.summary.startswith("accepted, 11 PIs, 7 actions, 0 errors, 0 warnings; received ")  # received: the day the test runs
     assert s.summary.endswith(f", saved {saved.day} {saved:%B} ({'late' if late else 'on time'})")
 
 
@@ -101,7 +101,7 @@ def test_a_late_correction_does_not_make_an_on_time_return_late(blank, config, t
     ingest(CONFIG, tmp_path / "data", PERIOD, [later])
     s = states(tmp_path / "data", config)["SS"]
     assert (s.late, s.file, s.submissions) == (False, str(later), 2)
-    assert s.summary == "accepted, 0 errors, 0 warnings; first return saved 20 October (on time); current return saved 26 October"
+    assert s.summary == "accepted, 11 PIs, 7 actions, 0 errors, 0 warnings; first return saved 20 October (on time); current return saved 26 October"
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,7 @@ def test_a_correction_after_the_deadline_does_not_make_an_on_time_return_late(bl
     ingest(CONFIG, data, PERIOD, [corrected])
     (ss,) = [s for s in tracker(CONFIG, data, PERIOD, today=AFTER).states if s.directorate == "SS"]
     assert ss.state == "accepted" and not ss.late and ss.file and ss.file.endswith("ss2.xlsx")
-    assert ss.summary == "accepted, 0 errors, 0 warnings; first return saved 20 October (on time); current return saved 2 November"
+    assert ss.summary == "accepted, 11 PIs, 7 actions, 0 errors, 0 warnings; first return saved 20 October (on time); current return saved 2 November"
 
 
 def test_a_first_return_saved_after_the_deadline_is_late(blank, config, tmp_path):
@@ -74,7 +74,7 @@ def test_a_first_return_saved_after_the_deadline_is_late(blank, config, tmp_path
     ingest(CONFIG, data, PERIOD, [fill_return(blank("SS"), full(config, "SS"), tmp_path / "ss.xlsx", saved_at=dt.datetime(2026, 10, 24, 9))])
     (ss,) = [s for s in tracker(CONFIG, data, PERIOD, today=AFTER).states if s.directorate == "SS"]
     received = dt.datetime.now(dt.timezone.utc)
-    assert ss.late and ss.summary == f"accepted, 0 errors, 0 warnings; received {received.day} {received:%B}, saved 24 October (late)"
+    assert ss.late and ss.summary == f"accepted, 11 PIs, 7 actions, 0 errors, 0 warnings; received {received.day} {received:%B}, saved 24 October (late)"
 
 
 def test_before_the_deadline_a_return_not_in_is_not_yet_due(config_dir, tmp_path):
@@ -87,3 +87,31 @@ def test_before_the_deadline_a_return_not_in_is_not_yet_due(config_dir, tmp_path
     r = CliRunner().invoke(main, ["--config", str(config_dir), "--data", str(data), "returns", "--period", str(PERIOD)])
     assert r.exit_code == 0, r.output
     assert "  LS      Learning and Skills              not yet due (deadline 23 October 2099)\n" in r.output and "To chase" not in r.output
+
+
+def test_each_return_counts_its_pis_and_its_actions_where_the_council_tracks_actions(tmp_path):
+    from decimal import Decimal
+
+    from pmf_pipeline.master.store import Store
+    from pmf_pipeline.periods import Period
+    from pmf_pipeline.returns.findings import ActionRecord, ReturnResult, ValueRecord
+    from tests.small_council import write_council
+
+    q2 = Period.parse("2026-27-Q2")
+    values = [ValueRecord("ENV/001", Decimal("61.5")), ValueRecord("ENV/002", Decimal(9)), ValueRecord("ENV/003", Decimal(120))]
+    actions = [ActionRecord("ENV/A01", "in progress", Decimal(70), "green"), ActionRecord("ENV/A02", None, carried=True)]
+    lines = {}
+    for tracks in (True, False):
+        config, data = write_council(tmp_path / f"config{tracks}", actions=tracks), tmp_path / f"data{tracks}"
+        store = Store(data)
+        result = ReturnResult(
+            "env.xlsx", "a" * 64, 1, "accepted", str(q2), "ENV", saved_at="2026-10-20T09:00:00Z", values=values, actions=actions if tracks else []
+        )
+        store.record(result, str(q2), "archive/env.xlsx", "2026-10-20T10:00:00+00:00")
+        store.close()
+        [line] = tracker(config, data, q2, today=AFTER).states
+        lines[tracks] = line
+    assert (lines[True].pis, lines[True].actions, lines[True].counts) == (3, 2, "3 PIs, 2 actions")
+    assert lines[True].summary == "accepted, 3 PIs, 2 actions, 0 errors, 0 warnings; received 20 October, saved 20 October (on time)"
+    assert (lines[False].actions, lines[False].counts) == (None, "3 PIs")
+    assert lines[False].summary == "accepted, 0 errors, 0 warnings; received 20 October, saved 20 October (on time)"  # as before actions
