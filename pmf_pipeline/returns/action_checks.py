@@ -13,6 +13,7 @@ after the date the return was saved (else the quarter's deadline).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.config.plan import ActionStatus
 from pmf_pipeline.config.spellings import uk_date
+from pmf_pipeline.i18n import translations
 from pmf_pipeline.returns.findings import CHASE_ONLY, ERROR, WARNING, ActionRecord, Finding, ReturnResult
 from pmf_pipeline.rules.actions import PROGRESS_LOOKS, SELF_LOOKS, parse_self_rating, rate_action
 from pmf_pipeline.rules.numbers import Parsed, clean_text, parse_number
@@ -28,6 +30,7 @@ from pmf_pipeline.workbook import action_layout as al
 from pmf_pipeline.workbook.action_spec import ActionSpec, canonical_cell
 from pmf_pipeline.workbook.reader import RawReturn, RawRow
 from pmf_pipeline.workbook.spec import ReturnSpec
+from pmf_pipeline.workbook.words import BOTH, Words
 
 SHEET = al.ACTIONS_SHEET
 HUNDRED = Decimal(100)
@@ -55,7 +58,7 @@ def check_actions(raw: RawReturn, spec: ReturnSpec, config: Config, result: Retu
         _hold(result, refs)
         return
     if not raw.action_columns_found:
-        missing = [label for label in al.LABELS if list(raw.action_header).count(label) != 1]
+        missing = [label for label in raw.action_labels if list(raw.action_header).count(label) != 1]
         add(
             Finding(
                 "header_altered",
@@ -189,9 +192,38 @@ def _pct(d: Decimal) -> str:
     return f"{d.normalize():f}"
 
 
+def _welsh_forms(english: str) -> tuple[str, ...]:
+    """The forms a Welsh or bilingual workbook shows for an English status or rating word: ``Ar y gweill``, ``Ar y gweill / In progress``."""
+    welsh = Words(("cy",)).heading(english)
+    return (welsh, Words(BOTH).heading(english))
+
+
+@functools.cache
+def _statuses() -> dict[str, ActionStatus]:
+    return {form.casefold(): s for s in ActionStatus for form in _welsh_forms(s.label)}
+
+
+def status_from_text(text: str) -> ActionStatus | None:
+    """The status an updater chose or typed, in English (``ActionStatus.from_text``) or as a Welsh workbook lists it."""
+    return ActionStatus.from_text(text) or _statuses().get(" ".join(str(text).split()).casefold())
+
+
+def rating_in_english(scheme: str, text: str) -> str:
+    """A rating chosen or typed as a Welsh workbook lists it (``Gwyrdd: fel y cynlluniwyd``, or the colour alone), in English."""
+    key = " ".join(str(text).split()).casefold()
+    for look in SELF_LOOKS[scheme].values():
+        colour = look.label.split(":")[0]
+        for english in (look.label, colour):
+            if key in {form.casefold() for form in _welsh_forms(english)}:
+                return english
+    return text
+
+
 def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, result: ReturnResult, saved: dt.date) -> ActionRecord:
     v, ref, action = raw_row.values, a.action.ref, a.action
     n_before = len(result.findings)
+    _ = translations(raw.languages[0]).gettext  # the updater's language
+    english = raw.languages[0] == "en"
 
     def add(code: str, severity: str, key: str | None, message: str) -> None:
         result.findings.append(Finding(code, severity, message, result.file, SHEET, raw_row.cell(key) if key else None, ref))
@@ -208,24 +240,35 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
             err(
                 "locked_altered",
                 key,
-                f"the pre-filled '{al.BY_KEY[key].label}' of action {ref} was changed from '{want}' to '{got}'. "
-                "The pre-filled columns must stay as sent; put the original back (the update was still read).",
+                _(
+                    "the pre-filled '%(label)s' of action %(ref)s was changed from '%(sent)s' to '%(found)s'. "
+                    "The pre-filled columns must stay as sent; put the original back (the update was still read)."
+                )
+                % {"label": dict(zip(al.KEYS, raw.action_labels, strict=True))[key], "ref": ref, "sent": want, "found": got},
             )
 
     status_text = clean_text(v.get("status"))
-    status = ActionStatus.from_text(status_text) if status_text else None
+    status = status_from_text(status_text) if status_text else None
     if status_text and status is None:
         err(
             "action_status_unknown",
             "status",
-            f"the Status of {ref} is '{status_text}', which is not on the list: choose one of {', '.join(al.STATUS_CHOICES)}.",
+            _("the Status of %(ref)s is '%(typed)s', which is not on the list: choose one of %(choices)s.")
+            % {"ref": ref, "typed": status_text, "choices": ", ".join(al.STATUS_CHOICES if english else al.sheet_words((raw.languages[0],)).status.values())},
         )
     percent, parsed = _percent(raw_row, raw, err, ref)
     rating_text = clean_text(v.get("rating"))
     rating = parse_self_rating(scheme, rating_text)
     if rating is None:
-        labels = ", ".join(look.label for look in SELF_LOOKS[scheme].values())
-        err("action_rating_unknown", "rating", f"the Rating of {ref} is '{rating_text}', which is not on the council's scale: choose one of {labels}.")
+        rating = parse_self_rating(scheme, rating_in_english(scheme, rating_text))
+    if rating is None:
+        labels = ", ".join(look.label if english else _(look.label) for look in SELF_LOOKS[scheme].values())
+        err(
+            "action_rating_unknown",
+            "rating",
+            _("the Rating of %(ref)s is '%(typed)s', which is not on the council's scale: choose one of %(choices)s.")
+            % {"ref": ref, "typed": rating_text, "choices": labels},
+        )
     revised = _date(v.get("revised_due"), "Revised due date", "revised_due", ref, err)
     completed_on = _date(v.get("completed_on"), "Completion date", "completed_on", ref, err)
     commentary = clean_text(v.get("commentary"))
@@ -238,7 +281,7 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
         )
         commentary = bounded(commentary)
     updated_by = clean_text(v.get("updated_by"))
-    last_status = ActionStatus.from_text(clean_text(v.get("last_status")))
+    last_status = status_from_text(clean_text(v.get("last_status")))
     last_percent = parse_number(v.get("last_percent"), True).value
 
     def record(**kw: Any) -> ActionRecord:
@@ -271,12 +314,19 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
         err(
             "action_completion_future",
             "completed_on",
-            f"the Completion date of {ref} is {completed_on:%d/%m/%Y}, after the return was saved ({saved:%d/%m/%Y}). Type the date it was completed; "
-            "if it is not finished yet, choose In progress and give a revised due date instead.",
+            _(
+                "the Completion date of %(ref)s is %(day)s, after the return was saved (%(saved)s). Type the date it was completed; "
+                "if it is not finished yet, choose In progress and give a revised due date instead."
+            )
+            % {"ref": ref, "day": f"{completed_on:%d/%m/%Y}", "saved": f"{saved:%d/%m/%Y}"},
         )
     if status is None:
         if not status_text:
-            err("action_update_missing", "status", f"{ref} has no Status this quarter: choose one from the list, and give its % complete and commentary.")
+            err(
+                "action_update_missing",
+                "status",
+                _("%(ref)s has no Status this quarter: choose one from the list, and give its %% complete and commentary.") % {"ref": ref},
+            )
         return record()
     if status is ActionStatus.completed:
         problems = []
@@ -296,18 +346,27 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
         warn(
             "action_percent_fell",
             "percent",
-            f"{ref} is {_pct(percent)}% complete, lower than last quarter's {_pct(last_percent)}%. Check the figure; "
-            "if the action was re-planned, say so in the Commentary.",
+            _(
+                "%(ref)s is %(percent)s%% complete, lower than last quarter's %(last)s%%. Check the figure; "
+                "if the action was re-planned, say so in the Commentary."
+            )
+            % {"ref": ref, "percent": _pct(percent), "last": _pct(last_percent)},
         )
     rated = rate_action(scheme, status.value, percent, rating or "", action.start, action.due, a.as_at)
     expected = _pct(rated.expected.quantize(Decimal(1)))
     if rated.overdue:
         ask = (
-            f"the revised due date {revised:%d/%m/%Y} is shown beside the planned one. Say in the Commentary why it is late and what is being done."
+            _("the revised due date %(day)s is shown beside the planned one. Say in the Commentary why it is late and what is being done.")
+            % {"day": f"{revised:%d/%m/%Y}"}
             if revised
-            else "type a revised due date, and say in the Commentary why it is late and what is being done."
+            else _("type a revised due date, and say in the Commentary why it is late and what is being done.")
         )
-        warn("action_overdue", "revised_due", f"{ref} was due on {action.due:%d/%m/%Y} and is not complete, so it is reported as overdue: {ask}")
+        warn(
+            "action_overdue",
+            "revised_due",
+            _("%(ref)s was due on %(due)s and is not complete, so it is reported as overdue: %(ask)s")
+            % {"ref": ref, "due": f"{action.due:%d/%m/%Y}", "ask": ask},
+        )
     if rated.disagrees:
         progress = PROGRESS_LOOKS[rated.progress].label.lower()
         done = f"{_pct(percent)}%" if percent is not None else "no %"
@@ -319,12 +378,22 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
         )
     if rated.needs_commentary and not commentary:
         if rated.overdue:
-            why = f"is past its due date ({action.due:%d/%m/%Y})"
+            message = _("%(ref)s is past its due date (%(due)s): please add commentary saying why, and what is being done.")
         elif rating and rating in ("amber", "red"):
-            why = f"is rated {SELF_LOOKS[scheme][rating].label}"
+            message = _("%(ref)s is rated %(rating)s: please add commentary saying why, and what is being done.")
         else:
-            why = f"is {PROGRESS_LOOKS[rated.progress].label.lower()} ({_pct(percent or Decimal(0))}% complete against {expected}% expected)"
-        err("action_commentary_required", "commentary", f"{ref} {why}: please add commentary saying why, and what is being done.")
+            message = _(
+                "%(ref)s is %(progress)s (%(percent)s%% complete against %(expected)s%% expected): please add commentary saying why, and what is being done."
+            )
+        values = {
+            "ref": ref,
+            "due": f"{action.due:%d/%m/%Y}",
+            "rating": _(SELF_LOOKS[scheme][rating].label) if rating else "",
+            "progress": _(PROGRESS_LOOKS[rated.progress].label).lower(),
+            "percent": _pct(percent or Decimal(0)),
+            "expected": expected,
+        }
+        err("action_commentary_required", "commentary", message % values)
     return record()
 
 

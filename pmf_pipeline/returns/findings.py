@@ -147,6 +147,7 @@ class ReturnResult:
     findings: list[Finding] = field(default_factory=list)
     values: list[ValueRecord] = field(default_factory=list)
     actions: list[ActionRecord] = field(default_factory=list)
+    languages: tuple[str, ...] = ()  # the return's language(s), as its metadata records them (when it was read)
 
     @property
     def errors(self) -> list[Finding]:

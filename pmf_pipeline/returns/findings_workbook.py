@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from pmf_pipeline.config.models import Config
+from pmf_pipeline.i18n import in_language, translations
 from pmf_pipeline.returns.findings import Finding, ReturnResult
 from pmf_pipeline.rules.text import put
 from pmf_pipeline.rules.writing import replacing
@@ -53,29 +54,44 @@ def write_validation_report(result: ReturnResult, config: Config, out_dir: Path)
     wb = Workbook()
     ws = wb.active
     ws.title = "Findings"
-    titles = {ref: pi.title for ref, pi in config.pis.items()}
-    put(ws["A1"], f"Checks on {Path(result.file).name}")
+    lang = findings_language(result, config)
+    _ = translations(lang).gettext
+    titles = {ref: in_language(pi, "title", lang) for ref, pi in config.pis.items()}
+    put(ws["A1"], _("Checks on %(file)s") % {"file": Path(result.file).name})
     ws["A1"].font = Font(bold=True, size=14)
-    verdict = (
-        "rejected: it could not be taken" if result.outcome == "rejected" else f"accepted with {len(result.errors)} errors and {len(result.warnings)} warnings"
-    )
-    ws.append([f"The return was {verdict}. Errors must be corrected and the return sent again; warnings are for checking."])
+    if result.outcome == "rejected":
+        verdict = _("The return was rejected: it could not be taken. Errors must be corrected and the return sent again; warnings are for checking.")
+    else:
+        verdict = _(
+            "The return was accepted with %(errors)s errors and %(warnings)s warnings. Errors must be corrected and the return sent again; "
+            "warnings are for checking."
+        ) % {"errors": len(result.errors), "warnings": len(result.warnings)}
+    ws.append([verdict])
     ws.append([])
-    ws.append(["Severity", "PI ref", "PI title", "Sheet", "Cell", "What to do", "Rule"])
+    ws.append([_("Severity"), _("PI ref"), _("PI title"), _("Sheet"), _("Cell"), _("What to do"), _("Rule")])
     for c in ws[4]:
         c.font = Font(bold=True)
     order = {ref: i for i, ref in enumerate(config.pis)}
     for f in sorted(result.findings, key=lambda f: (order.get(f.pi_ref or "", -1), f.severity != "error")):
         row = ws.max_row + 1
         for col, value in enumerate(
-            [f.severity.upper(), f.pi_ref or "", titles.get(f.pi_ref or "", ""), f.sheet or "", f.cell or "", f.message, f.rule], start=1
+            [
+                (_("ERROR") if f.severity == "error" else _("WARNING")) if lang != "en" else f.severity.upper(),
+                f.pi_ref or "",
+                titles.get(f.pi_ref or "", ""),
+                f.sheet or "",
+                f.cell or "",
+                f.message,
+                f.rule,
+            ],
+            start=1,
         ):
             c = ws.cell(row=row, column=col)
             put(c, value)
             c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=row, column=1).fill = PatternFill("solid", fgColor=_FILL.get(f.severity, "FFFFFF"))
     if not result.findings:
-        ws.append(["", "", "", "", "", "No problems found.", ""])
+        ws.append(["", "", "", "", "", _("No problems found."), ""])
     for letter, width in zip("ABCDEFG", (10, 10, 40, 10, 8, 80, 40), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A5"
@@ -86,6 +102,17 @@ def write_validation_report(result: ReturnResult, config: Config, out_dir: Path)
     with replacing(path) as tmp:
         wb.save(tmp)
     return path
+
+
+def findings_language(result: ReturnResult, config: Config) -> str:
+    """The language the updater reads the findings in: the return's (first) language, as validation
+    recorded it; for findings rebuilt from the master dataset, the directorate's workbooks' (the
+    configuration is frozen with the period); English when the return named no known directorate."""
+    if result.languages:
+        return result.languages[0]
+    fw = config.framework
+    d = next((d for d in fw.directorates if d.code == result.directorate), None)
+    return fw.workbook_languages_for(d)[0] if d is not None else "en"
 
 
 def complete_findings_workbooks(config: Config, data_dir: str | Path, period: str, out_dir: Path) -> list[Path]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.errors import WorkbookError
+from pmf_pipeline.i18n import translations
 from pmf_pipeline.master.earlier import EarlierFigures, from_history
 from pmf_pipeline.periods import Period
 from pmf_pipeline.returns.action_checks import check_actions
@@ -52,6 +53,7 @@ def validate_raw(
     if isinstance(raw, WorkbookError):
         result.findings.append(Finding("unreadable", ERROR, str(raw), file))
         return result
+    result.languages = raw.languages
     spec = identify(raw, config, period, result, earlier)
     if spec is not None:
         result.outcome = "accepted"
@@ -70,10 +72,11 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
     """
     # hidden metadata is outside text like any other: every value is taken as text, whatever a hostile file made it
     meta = {k: v if isinstance(v, str) else "" if v is None else str(v) for k, v in raw.metadata.items()}
+    _ = message_language(raw)
     result.saved_at, result.generated_at = raw.saved_at, meta.get("generated_at")
     result.template_version = meta.get("template_version")
     if not meta.get("tool", "").startswith("pmf-pipeline"):
-        _reject(result, "not_a_return", "this workbook was not produced by pmf-pipeline; please send the return workbook you were sent.")
+        _reject(result, "not_a_return", _("this workbook was not produced by pmf-pipeline; please send the return workbook you were sent."))
         return None
     try:
         version = int(float(meta.get("template_version", "")))
@@ -83,20 +86,28 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
         _reject(
             result,
             "unknown_template",
-            f"the return's template (version {safe_name(meta.get('template_version', ''))[:40]}) is not one this tool knows; "
-            "please send the return workbook issued for this period.",
+            _("the return's template (version %(version)s) is not one this tool knows; please send the return workbook issued for this period.")
+            % {"version": safe_name(meta.get("template_version", ""))[:40]},
         )
         return None
     if version < TEMPLATE_VERSION:
-        _reject(result, "outdated_template", f"the return uses an outdated template (version {version}); please fill in the workbook issued for this period.")
+        _reject(
+            result,
+            "outdated_template",
+            _("the return uses an outdated template (version %(version)s); please fill in the workbook issued for this period.") % {"version": version},
+        )
         return None
     if meta.get("council") != config.framework.council:
-        _reject(result, "wrong_council", f"this return is for {meta.get('council')!r}, not {config.framework.council}.")
+        _reject(
+            result,
+            "wrong_council",
+            _("this return is for %(council)s, not %(ours)s.") % {"council": repr(meta.get("council")), "ours": config.framework.council},
+        )
         return None
     try:
         file_period = Period.parse(meta.get("period", ""))
     except Exception:
-        _reject(result, "not_a_return", "the return's period cannot be read; please send the return workbook you were sent.")
+        _reject(result, "not_a_return", _("the return's period cannot be read; please send the return workbook you were sent."))
         return None
     result.period = str(file_period)
     directorate = meta.get("directorate", "")
@@ -106,35 +117,44 @@ def identify(raw: RawReturn, config: Config, period: Period | None, result: Retu
         _reject(
             result,
             "wrong_period",
-            f"this is the return for {file_period.short_label}, not {period.short_label}. "
-            f"If it is a late return for {file_period.short_label}, ingest it with --period {file_period}.",
+            _("this is the return for %(period)s, not %(wanted)s. If it is a late return for %(period)s, ingest it with --period %(code)s.")
+            % {"period": file_period.short_label, "wanted": period.short_label, "code": file_period},
         )
         return None
     codes = {d.code for d in config.framework.directorates}
     if directorate not in codes:
-        _reject(result, "wrong_directorate", f"this return is for directorate {directorate!r}, which is not in the framework ({', '.join(sorted(codes))}).")
+        _reject(
+            result,
+            "wrong_directorate",
+            _("this return is for directorate %(directorate)s, which is not in the framework (%(codes)s).")
+            % {"directorate": repr(directorate), "codes": ", ".join(sorted(codes))},
+        )
         return None
-    spec = build_spec(config, file_period, directorate, result.service, earlier(file_period) if earlier else None)
+    # the spec in the return's own language(s): a Welsh workbook's locked text is Welsh
+    spec = build_spec(config, file_period, directorate, result.service, earlier(file_period) if earlier else None, languages=raw.languages)
     if meta.get("fingerprint") != spec.fingerprint:
         sent = _sent_refs(meta.get("rows", ""))
         sent_actions = _sent_refs(meta.get("actions", ""))
         if sent != {r.pi.ref for r in spec.rows}:
-            why = "its list of PIs differs from the one in force for this period"
+            why = _("its list of PIs differs from the one in force for this period")
         elif sent_actions != {a.action.ref for a in spec.actions}:
-            why = "its list of actions differs from the one in force for this period"
+            why = _("its list of actions differs from the one in force for this period")
         elif (
             spec.actions
             and _sent_fingerprints(meta.get("rows", "")) == {r.pi.ref: r.fingerprint for r in spec.rows}
             and _sent_fingerprints(meta.get("actions", "")) != {a.action.ref: a.fingerprint for a in spec.actions}
         ):
-            why = "its actions' plan (titles, dates or milestones) differs from the one now in force for this period"
+            why = _("its actions' plan (titles, dates or milestones) differs from the one now in force for this period")
         else:
-            why = "its targets or definitions differ from those now in force for this period"
+            why = _("its targets or definitions differ from those now in force for this period")
         _reject(
             result,
             "outdated_template",
-            f"this return was generated on {safe_name(meta.get('generated_at', '?')[:10])} from a different version of the PI "
-            f"library or targets: {why}. Please copy the figures into the workbook issued for {file_period.short_label}.",
+            _(
+                "this return was generated on %(day)s from a different version of the PI library or targets: %(why)s. "
+                "Please copy the figures into the workbook issued for %(period)s."
+            )
+            % {"day": safe_name(meta.get("generated_at", "?")[:10]), "why": why, "period": file_period.short_label},
         )
         return None
     return spec
@@ -170,17 +190,26 @@ def check_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnR
 def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: ReturnResult) -> None:
     file = result.file
     add = result.findings.append
+    _ = message_language(raw)
     if not raw.columns_found:
-        expected = [c.label for c in layout.COLUMNS]
+        expected = list(raw.labels)
         missing = [label for label in expected if list(raw.header).count(label) != 1]
         add(
             Finding(
                 "header_altered",
                 ERROR,
-                "the column headings of the Return sheet have been changed: "
-                + ", ".join(f"'{m}'" for m in missing)
-                + (" is" if len(missing) == 1 else " are")
-                + " missing, renamed or repeated, so the figures cannot be matched to their columns. Please put the figures into the workbook as sent.",
+                (
+                    _(
+                        "the column headings of the Return sheet have been changed: %(headings)s is missing, renamed or repeated, "
+                        "so the figures cannot be matched to their columns. Please put the figures into the workbook as sent."
+                    )
+                    if len(missing) == 1
+                    else _(
+                        "the column headings of the Return sheet have been changed: %(headings)s are missing, renamed or repeated, "
+                        "so the figures cannot be matched to their columns. Please put the figures into the workbook as sent."
+                    )
+                )
+                % {"headings": ", ".join(f"'{m}'" for m in missing)},
                 file,
                 SHEET,
                 f"A{layout.HEADER_ROW}",
@@ -193,8 +222,18 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
             Finding(
                 "columns_inserted",
                 WARNING,
-                f"column {letter} ({'headed ' + repr(heading) if heading else 'without a heading'}) was inserted; every figure was still matched "
-                "by its column heading and nothing in it was read. Please leave the columns as sent next time.",
+                (
+                    _(
+                        "column %(letter)s (headed %(heading)s) was inserted; every figure was still matched "
+                        "by its column heading and nothing in it was read. Please leave the columns as sent next time."
+                    )
+                    if heading
+                    else _(
+                        "column %(letter)s (without a heading) was inserted; every figure was still matched "
+                        "by its column heading and nothing in it was read. Please leave the columns as sent next time."
+                    )
+                )
+                % {"letter": letter, "heading": repr(heading)},
                 file,
                 SHEET,
                 f"{letter}{layout.HEADER_ROW}",
@@ -210,7 +249,7 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
                 Finding(
                     "rows_changed",
                     ERROR,
-                    f"row {r.row} has figures but no PI reference: rows must not be added. Move the figures to the PI's own row.",
+                    _("row %(row)s has figures but no PI reference: rows must not be added. Move the figures to the PI's own row.") % {"row": r.row},
                     file,
                     SHEET,
                     r.cell("ref"),
@@ -225,8 +264,11 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
                 Finding(
                     "rows_changed",
                     ERROR,
-                    f"{ref} appears {n} times (rows {', '.join(str(r.row) for r in copies)}: cells {cells}). Keep only its own row and "
-                    "delete the copies; its figure is held back until then, and no earlier figure is used instead.",
+                    _(
+                        "%(ref)s appears %(count)s times (rows %(rows)s: cells %(cells)s). Keep only its own row and "
+                        "delete the copies; its figure is held back until then, and no earlier figure is used instead."
+                    )
+                    % {"ref": ref, "count": n, "rows": ", ".join(str(r.row) for r in copies), "cells": cells},
                     file,
                     SHEET,
                     copies[1].cell("ref"),
@@ -239,12 +281,13 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
             row = next(r for r in found if r.ref == ref)
             pi = config.pis.get(ref)
             if pi is not None and not pi.due_in(spec.period):
-                when = f"Q{pi.due_quarter}" if pi.frequency.value == "annual" else "Q2 and Q4"
+                when = f"Q{pi.due_quarter}" if pi.frequency.value == "annual" else _("Q2 and Q4")
                 add(
                     Finding(
                         "not_due",
                         ERROR,
-                        f"{ref} is reported in {when}, not in {spec.period.short_label}: remove this row and report it in the {when} return.",
+                        _("%(ref)s is reported in %(when)s, not in %(period)s: remove this row and report it in the %(when)s return.")
+                        % {"ref": ref, "when": when, "period": spec.period.short_label},
                         file,
                         SHEET,
                         row.cell("ref"),
@@ -256,7 +299,7 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
                     Finding(
                         "rows_changed",
                         ERROR,
-                        f"row {row.row} ({ref}) was added: this return does not ask for {ref}. Remove the row.",
+                        _("row %(row)s (%(ref)s) was added: this return does not ask for %(ref)s. Remove the row.") % {"row": row.row, "ref": ref},
                         file,
                         SHEET,
                         row.cell("ref"),
@@ -267,7 +310,13 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
     for ref in missing:
         add(
             Finding(
-                "rows_changed", ERROR, f"the row for {ref} was deleted: every PI sent must come back. Please use the workbook as sent.", file, SHEET, None, ref
+                "rows_changed",
+                ERROR,
+                _("the row for %(ref)s was deleted: every PI sent must come back. Please use the workbook as sent.") % {"ref": ref},
+                file,
+                SHEET,
+                None,
+                ref,
             )
         )
     order = [r.ref for r in found if r.ref in asked and counts[r.ref] == 1]
@@ -277,8 +326,10 @@ def _check_pi_rows(raw: RawReturn, spec: ReturnSpec, config: Config, result: Ret
             Finding(
                 "rows_reordered",
                 WARNING,
-                "the rows have been re-ordered or sorted; every figure was still read from its own PI's row, "
-                "so nothing needs doing for this return. Please keep the order as sent next time.",
+                _(
+                    "the rows have been re-ordered or sorted; every figure was still read from its own PI's row, "
+                    "so nothing needs doing for this return. Please keep the order as sent next time."
+                ),
                 file,
                 SHEET,
             )
@@ -299,6 +350,7 @@ def _check_sheets(raw: RawReturn, result: ReturnResult, with_actions: bool = Fal
     (An Actions sheet missing when actions were asked for is ``action_checks``' to report.)"""
     if not raw.sheets:
         return
+    _ = message_language(raw)
     expected = EXPECTED_SHEETS if with_actions else tuple(s for s in EXPECTED_SHEETS if s != action_layout.ACTIONS_SHEET)
     for name in raw.sheets:
         if name not in expected:
@@ -306,8 +358,11 @@ def _check_sheets(raw: RawReturn, result: ReturnResult, with_actions: bool = Fal
                 Finding(
                     "sheets_changed",
                     WARNING,
-                    f"the workbook has a sheet '{name}' that the return was not sent with; nothing on it was read. "
-                    "If it holds figures or comments for this return, put them on the Return sheet.",
+                    _(
+                        "the workbook has a sheet '%(name)s' that the return was not sent with; nothing on it was read. "
+                        "If it holds figures or comments for this return, put them on the Return sheet."
+                    )
+                    % {"name": name},
                     result.file,
                     name,
                 )
@@ -317,7 +372,7 @@ def _check_sheets(raw: RawReturn, result: ReturnResult, with_actions: bool = Fal
             Finding(
                 "sheets_changed",
                 WARNING,
-                f"the '{layout.INSTRUCTIONS_SHEET}' sheet was renamed or deleted; the figures were still read from the Return sheet.",
+                _("the '%(sheet)s' sheet was renamed or deleted; the figures were still read from the Return sheet.") % {"sheet": layout.INSTRUCTIONS_SHEET},
                 result.file,
             )
         )
@@ -332,6 +387,8 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
     pi, v = row_spec.pi, raw_row.values
     ref = pi.ref
     n_before = len(result.findings)  # this row's findings are those appended from here on
+    _ = message_language(raw)
+    labels = dict(zip(layout.BY_KEY, raw.labels, strict=True))  # the headings as the workbook shows them
 
     def row_has_error() -> bool:
         """Whether the figure is unsound and must be held back (not merely missing its comment or evidence)."""
@@ -348,12 +405,14 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         got, expected = v.get(key), raw_locked[key]
         if (got == expected and type(got) is type(expected)) or canonical(got) == want:
             continue
-        label = layout.BY_KEY[key].label
         err(
             "locked_altered",
             key,
-            f"the pre-filled '{label}' of {ref} was changed from '{want}' to '{canonical(got)}'. "
-            "The pre-filled columns must stay as sent; put the original back (the figures were still read).",
+            _(
+                "the pre-filled '%(label)s' of %(ref)s was changed from '%(sent)s' to '%(found)s'. "
+                "The pre-filled columns must stay as sent; put the original back (the figures were still read)."
+            )
+            % {"label": labels[key], "ref": ref, "sent": want, "found": canonical(got)},
         )
     for key in ("actual", "numerator", "denominator") if raw.errors else ():
         address = raw_row.cell(key)
@@ -361,8 +420,8 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
             err(
                 "excel_error",
                 key,
-                f"the {layout.BY_KEY[key].label} of {ref} shows the spreadsheet error {raw.errors[address]}; "
-                "check the figures it is worked out from (a zero denominator gives #DIV/0!).",
+                _("the %(label)s of %(ref)s shows the spreadsheet error %(error)s; check the figures it is worked out from (a zero denominator gives #DIV/0!).")
+                % {"label": labels[key], "ref": ref, "error": raw.errors[address]},
             )
 
     def limited(key: str, label: str) -> str:
@@ -372,13 +431,16 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
             warn(
                 "text_too_long",
                 key,
-                f"the {label} of {ref} is {len(text):,} characters long; only the first {MAX_TEXT:,} are kept and shown in the packs. "
-                "Please shorten it and send the return again.",
+                _(
+                    "the %(label)s of %(ref)s is %(length)s characters long; only the first %(limit)s are kept and shown in the packs. "
+                    "Please shorten it and send the return again."
+                )
+                % {"label": label, "ref": ref, "length": f"{len(text):,}", "limit": f"{MAX_TEXT:,}"},
             )
             text = bounded(text)
         return text
 
-    comment, evidence = limited("comment", "Comment"), limited("evidence", "Evidence ref")
+    comment, evidence = limited("comment", labels["comment"]), limited("evidence", labels["evidence"])
     record: dict[str, Any] = dict(
         pi_ref=ref,
         comment=comment,
@@ -389,20 +451,28 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
         cell=raw_row.cell("actual"),
     )
     if pi.narrative:
-        text = limited("actual", "account of progress")
+        text = limited("actual", _("account of progress"))
         if not text:
-            err("value_missing", "actual", f"{ref} asks for a short account of progress in the Actual cell; it is blank.")
+            err("value_missing", "actual", _("%(ref)s asks for a short account of progress in the Actual cell; it is blank.") % {"ref": ref})
         return ValueRecord(actual=None, text=text or None, typed=text, has_error=row_has_error(), **record)
-    value, parsed, num, den = _value(row_spec, v, raw_row, raw, err, warn)
+    value, parsed, num, den = _value(row_spec, v, raw_row, raw, err, warn, _)
     if value is None and not any(f.pi_ref == ref and f.severity == ERROR and f.code != "locked_altered" for f in result.findings[n_before:]):
         if comment:
-            warn("value_missing", "actual", f"{ref} has no figure this quarter; the comment explains why, and it will be reported as 'no data'.")
+            warn(
+                "value_missing",
+                "actual",
+                _("%(ref)s has no figure this quarter; the comment explains why, and it will be reported as 'no data'.") % {"ref": ref},
+            )
         elif pi.calculation is not None:
-            err("value_missing", "numerator", f"{ref} has no figure. Type the numerator and denominator, or type n/a and say why in the Comment.")
+            err(
+                "value_missing",
+                "numerator",
+                _("%(ref)s has no figure. Type the numerator and denominator, or type n/a and say why in the Comment.") % {"ref": ref},
+            )
         else:
-            err("value_missing", "actual", f"{ref} has no figure. Type this quarter's figure, or type n/a and say why in the Comment.")
+            err("value_missing", "actual", _("%(ref)s has no figure. Type this quarter's figure, or type n/a and say why in the Comment.") % {"ref": ref})
     if value is not None:
-        _judge(value, row_spec, config, period, err, warn, comment, evidence, record)
+        _judge(value, row_spec, config, period, err, warn, comment, evidence, record, _)
     return ValueRecord(
         actual=value,
         numerator=num,
@@ -414,7 +484,12 @@ def _check_row(raw_row: RawRow, row_spec: RowSpec, config: Config, raw: RawRetur
     )
 
 
-def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, warn):  # type: ignore[no-untyped-def]
+def message_language(raw: RawReturn) -> Callable[[str], str]:
+    """The gettext of the findings' messages: the return's (first) language, as its updater reads it."""
+    return translations(raw.languages[0]).gettext
+
+
+def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, warn, _):  # type: ignore[no-untyped-def]
     """The figure to use, from the Actual cell or the numerator and denominator."""
     pi = row_spec.pi
     pct = pi.unit.value == "percentage"
@@ -423,33 +498,45 @@ def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, war
     if address in raw.errors:
         actual = Parsed(None, raw.errors[address], missing=True)
     if actual.problem:
-        err("not_a_number", "actual", f"the Actual of {pi.ref} is not a number: {actual.problem}. Type the figure as a plain number.")
+        err(
+            "not_a_number",
+            "actual",
+            _("the Actual of %(ref)s is not a number: %(problem)s. Type the figure as a plain number.") % {"ref": pi.ref, "problem": actual.problem},
+        )
     if pi.calculation is None:
         return actual.value, actual, None, None
     n, d = parse_number(v.get("numerator")), parse_number(v.get("denominator"))
     for key, p in (("numerator", n), ("denominator", d)):
         if p.problem:
-            err("not_a_number", key, f"the {key} of {pi.ref} is not a number: {p.problem}.")
+            part = _("numerator") if key == "numerator" else _("denominator")
+            err("not_a_number", key, _("the %(part)s of %(ref)s is not a number: %(problem)s.") % {"part": part, "ref": pi.ref, "problem": p.problem})
     if n.value is None and d.value is None:
         if actual.value is not None and not n.problem and not d.problem:
             err(
                 "calculation_incomplete",
                 "numerator",
-                f"{pi.ref} is worked out from a numerator ({pi.calculation.numerator}) and a denominator "
-                f"({pi.calculation.denominator}): type both, not just the Actual.",
+                _("%(ref)s is worked out from a numerator (%(numerator)s) and a denominator (%(denominator)s): type both, not just the Actual.")
+                % {"ref": pi.ref, "numerator": pi.calculation.numerator, "denominator": pi.calculation.denominator},
             )
         return None, actual, None, None
     if n.value is None or d.value is None:
         if not n.problem and not d.problem:
             which = "numerator" if n.value is None else "denominator"
-            err("calculation_incomplete", which, f"{pi.ref} has a {'denominator' if which == 'numerator' else 'numerator'} but no {which}: type both.")
+            if which == "numerator":
+                message = _("%(ref)s has a denominator but no numerator: type both.")
+            else:
+                message = _("%(ref)s has a numerator but no denominator: type both.")
+            err("calculation_incomplete", which, message % {"ref": pi.ref})
         return None, actual, n.value, d.value
     if d.value == 0:
         err(
             "denominator_zero",
             "denominator",
-            f"the denominator of {pi.ref} is 0, so no figure can be worked out. If there were none this quarter, "
-            "leave both blank or type n/a, and say so in the Comment.",
+            _(
+                "the denominator of %(ref)s is 0, so no figure can be worked out. If there were none this quarter, "
+                "leave both blank or type n/a, and say so in the Comment."
+            )
+            % {"ref": pi.ref},
         )
         return None, actual, n.value, d.value
     hi = pi.valid_range[1]
@@ -457,8 +544,10 @@ def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, war
         err(
             "numerator_exceeds_denominator",
             "numerator",
-            f"the numerator of {pi.ref} ({n.value:,}) is larger than its denominator ({d.value:,}), "
-            "which is impossible for this percentage; check which is which.",
+            _(
+                "the numerator of %(ref)s (%(numerator)s) is larger than its denominator (%(denominator)s), which is impossible for this percentage; check which is which."
+            )
+            % {"ref": pi.ref, "numerator": f"{n.value:,}", "denominator": f"{d.value:,}"},
         )
         return None, actual, n.value, d.value
     computed = n.value / d.value * pi.calculation.multiplier
@@ -466,15 +555,19 @@ def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, war
         err(
             "not_a_number",
             "denominator",
-            f"the numerator and denominator of {pi.ref} work out to {computed:.3g}, which is not a plausible figure; check both.",
+            _("the numerator and denominator of %(ref)s work out to %(figure)s, which is not a plausible figure; check both.")
+            % {"ref": pi.ref, "figure": f"{computed:.3g}"},
         )
         return None, actual, n.value, d.value
     if actual.value is not None and as_reported(actual.value, pi.decimals) != as_reported(computed, pi.decimals):
         err(
             "actual_disagrees",
             "actual",
-            f"the Actual of {pi.ref} ({actual.typed}) disagrees with its numerator and denominator, which give "
-            f"{as_reported(computed, pi.decimals)}. Clear the Actual cell (it is worked out for you) or correct the figures.",
+            _(
+                "the Actual of %(ref)s (%(typed)s) disagrees with its numerator and denominator, which give "
+                "%(figure)s. Clear the Actual cell (it is worked out for you) or correct the figures."
+            )
+            % {"ref": pi.ref, "typed": actual.typed, "figure": as_reported(computed, pi.decimals)},
         )
     note = "worked out from numerator and denominator"
     if n.note or d.note:
@@ -508,8 +601,9 @@ def _judge(
     comment: str,
     evidence: str,
     record: dict[str, Any],
+    _: Callable[[str], str] = str,
 ) -> None:
-    """Range, status, comment, evidence, names, and comparisons with earlier figures."""
+    """Range, status, comment, evidence, names, and comparisons with earlier figures (messages through ``_``)."""
     pi = row_spec.pi
     lo, hi = pi.valid_range
     shown = as_reported(value, pi.decimals)
@@ -517,44 +611,71 @@ def _judge(
         err(
             "out_of_range",
             "actual",
-            f"{pi.ref} is {shown}, outside its valid range of {lo if lo is not None else 'any'} to "
-            f"{hi if hi is not None else 'any'}. Check the figure{' (type 85 for 85%)' if pi.unit.value == 'percentage' else ''}.",
+            (
+                _("%(ref)s is %(figure)s, outside its valid range of %(lo)s to %(hi)s. Check the figure (type 85 for 85%%).")
+                if pi.unit.value == "percentage"
+                else _("%(ref)s is %(figure)s, outside its valid range of %(lo)s to %(hi)s. Check the figure.")
+            )
+            % {"ref": pi.ref, "figure": shown, "lo": lo if lo is not None else _("any"), "hi": hi if hi is not None else _("any")},
         )
         return
     if pi.unit.value == "percentage" and 0 < value < 1 and row_spec.target is not None and row_spec.target >= 5:
         meant = f"{(value * 100).normalize():f}"  # 60, not 60.0 (Decimal keeps the places of 0.6 x 100)
-        warn("percent_as_fraction", "actual", f"{pi.ref} is {value}: if you meant {meant}%, type {meant}.")
+        warn(
+            "percent_as_fraction",
+            "actual",
+            _("%(ref)s is %(figure)s: if you meant %(meant)s%%, type %(meant)s.") % {"ref": pi.ref, "figure": value, "meant": meant},
+        )
     bands = row_spec.bands  # the same thresholds status.rate would work out, made once per row of the template
     status = bands.rate(shown) if bands is not None else rate(value, row_spec.target, pi.polarity.value, pi.decimals, row_spec.tolerance)
     tr = trend(value, row_spec.last_year, pi.polarity.value, pi.decimals, pi.maximum)
     if not comment and (status == OFF or tr == DECLINED_SIG):
         ly = as_reported(row_spec.last_year, pi.decimals) if row_spec.last_year is not None else None  # as the workbook shows it
-        why = f"off target ({shown} against {row_spec.target})" if status == OFF else f"10% or more worse than last year ({shown} against {ly})"
-        err("comment_required", "comment", f"{pi.ref} is {why}: please add a comment saying why, and what is being done.")
+        if status == OFF:
+            message = _("%(ref)s is off target (%(figure)s against %(target)s): please add a comment saying why, and what is being done.")
+            values = {"ref": pi.ref, "figure": shown, "target": row_spec.target}
+        else:
+            message = _(
+                "%(ref)s is 10%% or more worse than last year (%(figure)s against %(last_year)s): please add a comment saying why, and what is being done."
+            )
+            values = {"ref": pi.ref, "figure": shown, "last_year": ly}
+        err("comment_required", "comment", message % values)
     if pi.evidence_required and not evidence:
-        err("evidence_missing", "evidence", f"{pi.ref} needs a working-papers reference in the Evidence ref column, so audit can trace the figure.")
+        err(
+            "evidence_missing",
+            "evidence",
+            _("%(ref)s needs a working-papers reference in the Evidence ref column, so audit can trace the figure.") % {"ref": pi.ref},
+        )
     if not record["updated_by"]:
-        warn("updater_missing", "updated_by", f"{pi.ref} does not say who updated it: type a name in 'Updated by'.")
+        warn("updater_missing", "updated_by", _("%(ref)s does not say who updated it: type a name in 'Updated by'.") % {"ref": pi.ref})
     if not record["verified_by"]:
-        warn("verifier_missing", "verified_by", f"{pi.ref} does not say who verified it: the PI owner's name goes in 'Verified by'.")
+        warn("verifier_missing", "verified_by", _("%(ref)s does not say who verified it: the PI owner's name goes in 'Verified by'.") % {"ref": pi.ref})
     threshold = config.framework.swing_warning
     last_q = row_spec.last_quarter if period.quarter > 1 or not pi.cumulative else None
-    comparisons = [("the same quarter last year", row_spec.last_year)]
+    comparisons = [(_("the same quarter last year"), row_spec.last_year)]
     if not pi.cumulative and pi.frequency.value == "quarterly":
-        comparisons.insert(0, ("last quarter", last_q))
+        comparisons.insert(0, (_("last quarter"), last_q))
     for label, before in comparisons:
         if before is not None and before != 0 and abs(value - before) / abs(before) > threshold:
             warn(
                 "suspicious_swing",
                 "actual",
-                f"{pi.ref} moved from {as_reported(before, pi.decimals)} ({label}) to {shown}, a change of "
-                f"{abs(value - before) / abs(before) * 100:.0f}%. Please check the figure and explain the change in the Comment.",
+                _(
+                    "%(ref)s moved from %(before)s (%(when)s) to %(figure)s, a change of %(change)s%%. Please check the figure and explain the change in the Comment."
+                )
+                % {
+                    "ref": pi.ref,
+                    "before": as_reported(before, pi.decimals),
+                    "when": label,
+                    "figure": shown,
+                    "change": f"{abs(value - before) / abs(before) * 100:.0f}",
+                },
             )
             break
     if pi.cumulative and period.quarter > 1 and last_q is not None and value < last_q:
         warn(
             "cumulative_fell",
             "actual",
-            f"{pi.ref} is a year-to-date figure but is lower ({shown}) than last quarter's "
-            f"({as_reported(last_q, pi.decimals)}). Check that this is the year-to-date total.",
+            _("%(ref)s is a year-to-date figure but is lower (%(figure)s) than last quarter's (%(before)s). Check that this is the year-to-date total.")
+            % {"ref": pi.ref, "figure": shown, "before": as_reported(last_q, pi.decimals)},
         )

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 NO_DATA_WORDS = {"n/a", "na", "n.a.", "n/k", "tbc", "tba", "tbd", "-", "–", "—", "--", "no data", "not available", "awaiting data", "nd", "?"}
+# The same in Welsh ("amherthnasol": not applicable; "dim ar gael": not available; "d/b": dim yn berthnasol),
+# read in every return and offered by Welsh and bilingual workbooks (English workbooks' lists stay as they were).
+WELSH_NO_DATA_WORDS = {"amh", "amh.", "d/b", "dim data", "dim ar gael", "amherthnasol", "i'w gadarnhau", "aros am ddata"}
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"), None)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -98,7 +101,7 @@ def parse_number(raw: object, percentage: bool = False) -> Parsed:
         notes.append("spaces removed")
     if stripped == "":
         return Parsed(None, typed, note="blank (only spaces)", missing=True)
-    if stripped.lower() in NO_DATA_WORDS:
+    if stripped.lower() in NO_DATA_WORDS or stripped.lower() in WELSH_NO_DATA_WORDS:
         return Parsed(None, typed, note=f"'{stripped}' read as no data", missing=True)
     s = stripped.replace(" ", "")
     negative = False

@@ -19,10 +19,13 @@ from functools import cached_property
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.config.plan import Action, ActionHistory
+from pmf_pipeline.i18n import in_language
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.actions import expected_percent
 from pmf_pipeline.workbook.cells import canonical
+from pmf_pipeline.workbook.words import ENGLISH_ONLY, N_, Words
 
+SEP = " / "
 LastActions = Mapping[str, ActionHistory]  # action ref -> its last update before the period
 
 
@@ -41,6 +44,8 @@ class ActionSpec:
     kind_name: str
     as_at: dt.date  # the quarter's end
     last: ActionHistory | None = None  # shown only
+    languages: tuple[str, ...] = ENGLISH_ONLY  # the workbook's: its title, kind and milestones are written in them
+    kind: object = None  # the action kind, for its Welsh name
 
     @cached_property
     def expected(self) -> Decimal:
@@ -65,15 +70,28 @@ class ActionSpec:
 
     @property
     def milestones_text(self) -> str:
-        return "\n".join(f"{m.title} (due {m.due:%d/%m/%Y})" for m in self.action.milestones)
+        w = Words(self.languages)
+        if w.english_only:
+            return "\n".join(f"{m.title} (due {m.due:%d/%m/%Y})" for m in self.action.milestones)
+        return "\n".join(
+            SEP.join(
+                dict.fromkeys(
+                    w.one(lang, N_("%(milestone)s (due %(date)s)"), milestone=in_language(m, "title", lang), date=f"{m.due:%d/%m/%Y}")
+                    for lang in self.languages
+                )
+            )
+            for m in self.action.milestones
+        )
 
     @cached_property
     def locked(self) -> dict[str, object]:
         a = self.action
+        w = Words(self.languages)
+        english = w.english_only
         return {
             "ref": a.ref,
-            "title": a.title,
-            "kind": self.kind_name,
+            "title": a.title if english else w.config(a, "title"),
+            "kind": self.kind_name if english or self.kind is None else w.config_inline(self.kind, "name"),
             "start": a.start,
             "due": a.due,
             "milestones": self.milestones_text,
@@ -84,7 +102,9 @@ class ActionSpec:
     def shown(self) -> dict[str, object]:
         last = self.last
         return {
-            "last_status": last.status.label if last and last.status else "",
+            "last_status": (Words(self.languages).heading(last.status.label) if self.languages != ENGLISH_ONLY else last.status.label)
+            if last and last.status
+            else "",
             "last_percent": last.percent_complete if last else None,
             "last_commentary": last.commentary if last else "",
         }
@@ -105,10 +125,15 @@ def last_from_history(config: Config, period: Period) -> dict[str, ActionHistory
     return {ref: h for (ref, p), h in config.action_history.items() if p == before}
 
 
-def action_specs(config: Config, period: Period, directorate: str, service: str | None, last: LastActions | None) -> tuple[ActionSpec, ...]:
+def action_specs(
+    config: Config, period: Period, directorate: str, service: str | None, last: LastActions | None, languages: tuple[str, ...] = ENGLISH_ONLY
+) -> tuple[ActionSpec, ...]:
     fw = config.framework
     lasts = last if last is not None else last_from_history(config, period)
-    return tuple(ActionSpec(a, fw.action_kind(a.kind).name, period.end_date, lasts.get(a.ref)) for a in config.actions_for(directorate, period, service))
+    return tuple(
+        ActionSpec(a, fw.action_kind(a.kind).name, period.end_date, lasts.get(a.ref), languages, fw.action_kind(a.kind))
+        for a in config.actions_for(directorate, period, service)
+    )
 
 
 def actions_fingerprint(specs: tuple[ActionSpec, ...]) -> str:

@@ -119,28 +119,32 @@ def sound_updates(ws: Any, quarter_end: dt.date) -> dict[str, ActionEntry]:
     """A sound update of every action on an Actions sheet, from what it shows: on track (at least the
     expected % and last quarter's), rated as planned, with commentary; an action due by the quarter's
     end completed on its due date; one last reported completed or cancelled left blank."""
-    ratings = _rating_choices(ws)
+    ratings = _list_choices(ws, "rating")
     best = ratings[0] if ratings else "Green"
-    green = next((r for r in ratings if r.casefold().startswith("green")), best)
+    green = next((r for r in ratings if r.casefold().startswith(("green", "gwyrdd"))), best)
+    # the statuses as the workbook lists them (in its language), in ActionStatus order
+    listed = _list_choices(ws, "status")
+    status = dict(zip(action_layout.STATUS_CHOICES, listed, strict=True)) if len(listed) == len(action_layout.STATUS_CHOICES) else {}
+    completed, in_progress = status.get("Completed", "Completed"), status.get("In progress", "In progress")
     out: dict[str, ActionEntry] = {}
     row = action_layout.FIRST_ROW
     while ref := ws[action_layout.cell("ref", row)].value:
         value = {k: ws[action_layout.cell(k, row)].value for k in ("last_status", "last_percent", "expected", "due")}
         row += 1
-        if value["last_status"] in ("Completed", "Cancelled"):
+        if value["last_status"] in ("Completed", "Cancelled", completed, status.get("Cancelled")):
             continue
         due = value["due"].date() if isinstance(value["due"], dt.datetime) else value["due"]
         if isinstance(due, dt.date) and due <= quarter_end:
-            out[ref] = ActionEntry("Completed", 100, best, completed_on=due, commentary="Completed as planned.", updated_by="A. Updater")
+            out[ref] = ActionEntry(completed, 100, best, completed_on=due, commentary="Completed as planned.", updated_by="A. Updater")
             continue
         pct = max(math.ceil(float(value["expected"] or 0)), math.ceil(float(value["last_percent"] or 0)))
-        out[ref] = ActionEntry("In progress", min(pct, 100), green, commentary="On plan this quarter.", updated_by="A. Updater")
+        out[ref] = ActionEntry(in_progress, min(pct, 100), green, commentary="On plan this quarter.", updated_by="A. Updater")
     return out
 
 
-def _rating_choices(ws: Any) -> list[str]:
-    """The Rating column's drop-down list, as the workbook offers it."""
-    letter = action_layout.col_letter("rating")
+def _list_choices(ws: Any, key: str) -> list[str]:
+    """A column's drop-down list (Rating, Status), as the workbook offers it."""
+    letter = action_layout.col_letter(key)
     for dv in ws.data_validations.dataValidation:
         if dv.type == "list" and str(dv.sqref).startswith(letter):
             return [x for x in (dv.formula1 or "").strip('"').split(",") if x]

@@ -28,21 +28,19 @@ from pmf_pipeline import __version__
 from pmf_pipeline.config.models import Config, Unit
 from pmf_pipeline.master.earlier import EarlierFigures
 from pmf_pipeline.periods import Period
-from pmf_pipeline.rules.numbers import NO_DATA_WORDS
-from pmf_pipeline.rules.status import STATUS_LOOKS
+from pmf_pipeline.rules.numbers import NO_DATA_WORDS, WELSH_NO_DATA_WORDS
 from pmf_pipeline.workbook import action_layout, layout
-from pmf_pipeline.workbook.action_sheet import actions_instructions, write_actions_sheet
+from pmf_pipeline.workbook.action_sheet import write_actions_sheet
 from pmf_pipeline.workbook.action_spec import LastActions
+from pmf_pipeline.workbook.instructions import live_labels, write_instructions
 from pmf_pipeline.workbook.protection import new_password
 from pmf_pipeline.workbook.spec import TEMPLATE_VERSION, ReturnSpec, RowSpec, build_spec
+from pmf_pipeline.workbook.words import N_, SEPARATOR, Words, header_height, period_label
 
-LIVE_LABELS = {
-    "met": f"{STATUS_LOOKS['met'].symbol} Met",
-    "within_tolerance": f"{STATUS_LOOKS['within_tolerance'].symbol} Within tolerance",
-    "off_target": f"{STATUS_LOOKS['off_target'].symbol} Off target",
-    "check_value": "? Check the value",
-}
 NO_DATA_OFFERED = tuple(sorted(NO_DATA_WORDS))  # every spelling of 'no figure' the reader accepts, accepted as typed too
+# A Welsh or bilingual workbook's: the shorter Welsh words too (the reader takes them all; a data
+# validation formula must stay within Excel's 255 characters, whatever the row and the PI's range).
+NO_DATA_OFFERED_CY = tuple(sorted(NO_DATA_WORDS | {w for w in WELSH_NO_DATA_WORDS if len(w) <= 12}))
 _NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00", 3: "#,##0.000", 4: "#,##0.0000"}
 
 
@@ -171,7 +169,7 @@ def write_workbook(spec: ReturnSpec, path: Path, generated_at: dt.datetime, pass
     naive = generated_at.replace(tzinfo=None)
     wb.set_properties({"title": f"{spec.name}: {spec.period.label}", "company": spec.council, "created": naive})
     formats = _Formats(wb)
-    _instructions(wb.add_worksheet(layout.INSTRUCTIONS_SHEET), spec, wb, password)
+    write_instructions(wb.add_worksheet(layout.INSTRUCTIONS_SHEET), spec, wb, password)
     _return_sheet(wb.add_worksheet(layout.RETURN_SHEET, worksheet_class=_ClassicFormulas), spec, formats, password)
     if spec.actions:
         write_actions_sheet(wb.add_worksheet(action_layout.ACTIONS_SHEET, worksheet_class=_ClassicFormulas), spec, formats, password, INPUT_FILL)
@@ -181,92 +179,18 @@ def write_workbook(spec: ReturnSpec, path: Path, generated_at: dt.datetime, pass
     tmp.replace(path)
 
 
-# Characters: a comfortable line of text that fits an A4 portrait page at full size, in Calibri and in
-# a font a third wider that LibreOffice uses where Calibri is not installed (a column wider than the
-# page is cut, and LibreOffice ignores 'fit to page' in .xlsx files).
-INSTRUCTIONS_WIDTH = 72
-
-
-def _instructions(ws: Any, spec: ReturnSpec, wb: xlsxwriter.Workbook, password: str) -> None:
-    ws.hide_gridlines(2)
-    ws.set_column(0, 0, INSTRUCTIONS_WIDTH, wb.add_format({"text_wrap": True, "valign": "top"}))
-    tol = sorted({f"{r.tolerance * 100:g}%" for r in spec.rows})
-    h1 = wb.add_format({"bold": True, "font_size": 16, "text_wrap": True})
-    h2 = wb.add_format({"bold": True, "font_size": 14, "text_wrap": True})
-    h3 = wb.add_format({"bold": True, "font_size": 12, "text_wrap": True})
-    deadline = wb.add_format({"bold": True, "font_size": 12, "font_color": "#9C0006", "text_wrap": True})
-    plain = wb.add_format({"text_wrap": True, "valign": "top"})
-    and_actions = f"and {len(spec.actions)} actions " if spec.actions else ""  # nothing added for a council without actions
-    lines: list[tuple[str, Any]] = [
-        (spec.council, h1),
-        (f"Quarterly performance return: {spec.name}", h2),
-        (f"Period: {spec.period.label}", plain),
-        (f"Please return by: {spec.deadline}", deadline),
-        ("", plain),
-        ("Who this is for", h3),
-        (f"The updaters of {spec.name}, and the PI owners who verify their figures ({len(spec.rows)} PIs {and_actions}are due this period).", plain),
-        ("", plain),
-        ("What to fill in (on the 'Return' sheet, in the pale yellow cells)", h3),
-        ("1. Actual: this quarter's figure, as a plain number (85 for 85%; no units needed). Cumulative PIs are reported year to date.", plain),
-        ("2. Numerator and Denominator: where the PI is calculated, type these two instead; the Actual is then worked out for you.", plain),
-        ("3. Comment: what the figure means. Required for every PI shown as off target or 10% or more worse than last year.", plain),
-        ("4. Evidence ref: the working-papers reference (where the PI asks for one), so audit can trace the figure.", plain),
-        ("5. Updated by and Verified by: the updater's and the PI owner's names.", plain),
-        ("If you have no figure yet, leave the cell blank or type n/a and say why in the Comment. Never type 0 for 'no data'.", plain),
-        ("", plain),
-        ("What happens to off-target PIs", h3),
-        (
-            f"The Status column shows, as you type, how the PI will be reported: {LIVE_LABELS['met']} (on or better than target), "
-            f"{LIVE_LABELS['within_tolerance']} (within {', '.join(tol)} of target) or {LIVE_LABELS['off_target']}.",
-            plain,
-        ),
-        (
-            f"Off-target PIs appear as exceptions in the reports to {spec.terms.committee.plural} and Cabinet, with your comment: say why, and what is being done.",
-            plain,
-        ),
-        ("", plain),
-        ("Please do not", h3),
-        ("Add, delete or reorder rows, or change the pre-filled columns: the return is checked against what was sent and would be rejected.", plain),
-        ("Save it in another format (keep .xlsx), or rename it. Email it back to the corporate performance team.", plain),
-        *[(text, h3 if heading else plain) for text, heading in actions_instructions(spec)],  # none without actions
-    ]
-    for i, (text, fmt) in enumerate(lines):
-        ws.write_string(i, 0, text, fmt)
-        if text:
-            ws.set_row(i, _text_height(text, fmt.font_size, INSTRUCTIONS_WIDTH))
-    ws.print_area(0, 0, len(lines) - 1, 0)
-    ws.set_portrait()
-    ws.set_paper(9)  # A4
-    ws.set_margins(left=0.6, right=0.6, top=0.6, bottom=0.6)
-    ws.fit_to_pages(1, 0)  # a safety net for Excel: the column is sized to fit already
-    ws.protect(password)
-
-
-def _text_height(text: str, size: float, width: float) -> float:
-    """Points for a row showing ``text`` wrapped in a column ``width`` characters wide, at ``size`` points.
-
-    Spreadsheets do not size rows written this way, and text cut at the foot of a row is lost on
-    paper. Reckoned generously (a character as wide as a digit), since the font used differs: Calibri
-    in Excel, a wider stand-in where Calibri is not installed.
-    """
-    per_line = max(8, int(width * 1.05 * 11 / size))
-    words, lines, used = text.split(), 1, 0
-    for w in words:  # wrapped at spaces, as the spreadsheet does
-        if used and used + 1 + len(w) > per_line:
-            lines, used = lines + 1, 0
-        used += len(w) + (1 if used else 0)
-    return round(lines * size * 1.4 + 4, 1)
-
-
 def _return_sheet(ws: Any, spec: ReturnSpec, f: _Formats, password: str | None) -> None:
-    ws.write_string(layout.TITLE_ROW - 1, 0, f"{spec.council}: {spec.name}, {spec.period.label}", f.title)
-    ws.write_string(layout.SUBTITLE_ROW - 1, 0, f"Return by {spec.deadline}. Fill in the pale yellow cells only; see the Instructions sheet.")
-    for i, col in enumerate(layout.COLUMNS):
-        ws.write_string(layout.HEADER_ROW - 1, i, col.label, f.header)
+    w = spec.words
+    ws.write_string(layout.TITLE_ROW - 1, 0, _title(spec), f.title)
+    subtitle = w.heading(N_("Return by %(deadline)s. Fill in the pale yellow cells only; see the Instructions sheet."), deadline=spec.deadline_in)
+    ws.write_string(layout.SUBTITLE_ROW - 1, 0, subtitle)
+    for i, (col, label) in enumerate(zip(layout.COLUMNS, layout.labels_in(spec.languages), strict=True)):
+        ws.write_string(layout.HEADER_ROW - 1, i, label, f.header)
         ws.set_column(i, i, col.width)
-    ws.set_row(layout.HEADER_ROW - 1, 32)
+    labels = layout.labels_in(spec.languages)
+    ws.set_row(layout.HEADER_ROW - 1, 32 if w.english_only else header_height(labels, tuple(c.width for c in layout.COLUMNS), 32))
     for pos, row_spec in enumerate(spec.rows):
-        _write_row(ws, layout.row_of(pos), row_spec, f)
+        _write_row(ws, layout.row_of(pos), row_spec, f, w)
     if spec.rows:
         first, last = layout.FIRST_ROW - 1, layout.row_of(len(spec.rows) - 1) - 1
         comment_col = layout.col_index("comment")
@@ -280,16 +204,17 @@ def _return_sheet(ws: Any, spec: ReturnSpec, f: _Formats, password: str | None) 
                 "criteria": "<=",
                 "value": 4000,
                 "ignore_blank": True,
-                "input_title": "Comment",
-                "input_message": "Why the figure is what it is, and what is being done if it is off target.",
-                "error_title": "Too long",
-                "error_message": "Please keep comments under 4,000 characters.",
+                "input_title": w.heading(N_("Comment"))[:32],
+                "input_message": w.lines(N_("Why the figure is what it is, and what is being done if it is off target."))[:255],
+                "error_title": w.heading(N_("Too long"))[:32],
+                "error_message": w.lines(N_("Please keep comments under 4,000 characters."))[:255],
             },
         )
         status_col, check_col = layout.col_index("status"), layout.col_index("check")
         status_ref = f"${layout.col_letter('status')}{layout.FIRST_ROW}"
+        live = live_labels(spec.languages)
         for key in ("off_target", "within_tolerance", "met"):
-            label = LIVE_LABELS[key]
+            label = live[key]
             ws.conditional_format(
                 first, status_col, last, status_col, {"type": "formula", "criteria": f'=LEFT({status_ref},{len(label)})="{label}"', "format": f.cf_fill[key]}
             )
@@ -319,18 +244,28 @@ def _print_return(ws: Any, spec: ReturnSpec) -> None:
     ws.print_area(layout.HEADER_ROW - 1, 0, layout.row_of(max(len(spec.rows), 1) - 1) - 1, len(layout.COLUMNS) - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.set_margins(left=PRINT_MARGIN, right=PRINT_MARGIN, top=0.75, bottom=0.6)
+    ws.set_margins(left=PRINT_MARGIN, right=PRINT_MARGIN, top=0.75 if spec.languages == ("en",) else 1.0, bottom=0.6)
     ws.set_print_scale(print_scale())
     ws.repeat_rows(layout.HEADER_ROW - 1)
     ws.repeat_columns(layout.col_index(layout.PRINT_REPEATED[0]), layout.col_index(layout.PRINT_REPEATED[-1]))
     ws.set_v_pagebreaks([layout.col_index(page[0]) for page in layout.PRINT_PAGES[1:]])
     ws.print_across()
-    title = f"{spec.council}: {spec.name}, {spec.period.label}".replace("&", "&&")[:180]
-    ws.set_header(f"&L{title}&RReturn by {spec.deadline}")
-    ws.set_footer("&CPage &P of &N")
+    w = spec.words
+    right = w.heading(N_("Return by %(deadline)s"), deadline=spec.deadline_in).replace("&", "&&")
+    title = _title(spec).replace("&", "&&")[: min(180, 250 - len(right))]  # Excel's limit is 255 characters in all
+    if not w.english_only:  # longer: the council, the name and the period each on a line, each language's deadline on its own
+        title, right = title.replace(": ", ":\n", 1).replace(", ", ",\n", 1), right.replace(" / ", "\n")
+    ws.set_header(f"&L{title}&R{right}")
+    ws.set_footer("&C" + w.heading(N_("Page %(page)s of %(pages)s"), page="&P", pages="&N"))
 
 
-def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
+def _title(spec: ReturnSpec) -> str:
+    """``Council: Directorate, Quarter 2 2026-27 (July to September 2026)``, the period in each language."""
+    period = SEPARATOR.join(dict.fromkeys(period_label(spec.period, lang) for lang in spec.languages))
+    return f"{spec.shown_council}: {spec.shown_name}, {period}"
+
+
+def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats, w: Words) -> None:
     """One PI's row; ``r`` is the 1-based worksheet row."""
     pi = row.pi
     x = r - 1
@@ -345,7 +280,7 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
         else:
             ws.write_number(x, c, float(str(value)), f.get(number))
     lo, hi = pi.valid_range
-    in_range = f"between {lo} and {hi}" if (lo is not None and hi is not None) else "a number"
+    in_range = w.one("en", N_("between %(lo)s and %(hi)s"), lo=lo, hi=hi) if (lo is not None and hi is not None) else w.one("en", N_("a number"))
     col = layout.col_index
     # A percentage typed by hand keeps the General format, so that '51.2%' typed in Excel or LibreOffice is
     # stored with a percent format the reader recognises (a fixed number format hides it in LibreOffice).
@@ -362,27 +297,27 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
                 "validate": "length",
                 "criteria": "<=",
                 "value": 4000,
-                "input_title": "Progress this quarter",
-                "input_message": "Describe progress in a few sentences.",
-                "error_title": "Too long",
-                "error_message": "Please keep this under 4,000 characters.",
+                "input_title": w.heading(N_("Progress this quarter"))[:32],
+                "input_message": w.lines(N_("Describe progress in a few sentences."))[:255],
+                "error_title": w.heading(N_("Too long"))[:32],
+                "error_message": w.lines(N_("Please keep this under 4,000 characters."))[:255],
             },
         )
     else:
-        target_text = f" Target this quarter: {row.target:,}." if row.target is not None else ""
-        prompt = f"{pi.polarity.value.capitalize()} is better.{target_text}" if pi.rated else "Context only: no target."
+        prompt, error = _actual_prompts(row, w, lo, hi, in_range)
+        offered = NO_DATA_OFFERED if w.english_only else NO_DATA_OFFERED_CY
         ws.data_validation(x, col("actual"), x, col("actual"), {
-            "validate": "custom", "value": layout.input_rule(r, lo, hi, NO_DATA_OFFERED), "ignore_blank": True,
-            "input_title": pi.ref[:32], "input_message": prompt[:255], "error_title": "Not a number in range",
-            "error_message": f"Type a number {in_range} for {pi.ref} (no £ sign needed), or n/a if there is no figure yet (and say why in the Comment)."[:255],
+            "validate": "custom", "value": layout.input_rule(r, lo, hi, offered), "ignore_blank": True,
+            "input_title": pi.ref[:32], "input_message": prompt[:255], "error_title": w.heading(N_("Not a number in range"))[:32],
+            "error_message": error[:255],
         })  # fmt: skip
         if pi.calculation:
             ws.write_formula(x, col("actual"), layout.calculated_actual_formula(r, pi.calculation.multiplier), actual_fmt, "")
             for key, what in (("numerator", pi.calculation.numerator), ("denominator", pi.calculation.denominator)):
                 ws.write_blank(x, col(key), None, f.get(unlocked=True, fill=INPUT_FILL))
                 ws.data_validation(x, col(key), x, col(key), {
-                    "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True, "input_title": key.capitalize(),
-                    "input_message": what[:255], "error_title": "Not a number", "error_message": f"Type the {key} as a number (0 or more): {what}"[:255],
+                    "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True, "input_title": _part_title(key, w)[:32],
+                    "input_message": what[:255], "error_title": w.heading(N_("Not a number"))[:32], "error_message": _part_error(key, what, w)[:255],
                 })  # fmt: skip
         else:
             ws.write_blank(x, col("actual"), None, actual_fmt)
@@ -395,20 +330,78 @@ def _write_row(ws: Any, r: int, row: RowSpec, f: _Formats) -> None:
     bands = row.bands
     if bands is not None:
         ws.write_formula(
-            x, col("status"), layout.status_formula(r, pi.decimals, bands.better, bands.met, bands.tolerance, LIVE_LABELS, percent=typed_pct), f.get(), ""
+            x,
+            col("status"),
+            layout.status_formula(r, pi.decimals, bands.better, bands.met, bands.tolerance, live_labels(w.languages), percent=typed_pct),
+            f.get(),
+            "",
         )
     else:
-        why = "narrative" if pi.narrative else "context" if not pi.rated else "no target"
-        ws.write_string(x, col("status"), f"Not rated ({why})", f.get())
+        if pi.narrative:
+            why = w.heading(N_("Not rated (narrative)"))
+        elif not pi.rated:
+            why = w.heading(N_("Not rated (context)"))
+        else:
+            why = w.heading(N_("Not rated (no target)"))
+        ws.write_string(x, col("status"), why, f.get())
     if pi.rated or pi.evidence_required:
         better = 1 if pi.polarity.value == "higher" else -1
         fraction = typed_pct and row.target is not None and row.target >= 5
         formula = layout.check_formula(
-            r, pi.decimals, LIVE_LABELS["off_target"], row.significant_decline_below, better, pi.evidence_required, percent=typed_pct, fraction_check=fraction
+            r,
+            pi.decimals,
+            live_labels(w.languages)["off_target"],
+            row.significant_decline_below,
+            better,
+            pi.evidence_required,
+            percent=typed_pct,
+            fraction_check=fraction,
+            words=layout.CHECK_WORDS if w.english_only else layout.check_words(w.languages),
         )
         ws.write_formula(x, col("check"), formula, f.get(), "")
     else:
         ws.write_blank(x, col("check"), None, f.get())
+
+
+def _actual_prompts(row: RowSpec, w: Words, lo: object, hi: object, in_range_en: str) -> tuple[str, str]:
+    """The Actual cell's prompt and error message, in each language (Welsh first)."""
+    pi = row.pi
+    prompts, errors = [], []
+    for lang in w.languages:
+        if lang == "en":  # as English workbooks always wrote it
+            target_text = f" Target this quarter: {row.target:,}." if row.target is not None else ""
+            prompt = f"{pi.polarity.value.capitalize()} is better.{target_text}" if pi.rated else "Context only: no target."
+        elif pi.rated:
+            better = w.one(lang, N_("Higher is better.") if pi.polarity.value == "higher" else N_("Lower is better."))
+            target = "" if row.target is None else " " + w.one(lang, N_("Target this quarter: %(target)s."), target=f"{row.target:,}")
+            prompt = better + target
+        else:
+            prompt = w.one(lang, N_("Context only: no target."))
+        if lang == "en":
+            in_range = in_range_en
+        elif lo is not None and hi is not None:
+            in_range = w.one(lang, N_("between %(lo)s and %(hi)s"), lo=lo, hi=hi)
+        else:
+            in_range = w.one(lang, N_("a number"))
+        error = w.one(
+            lang,
+            N_("Type a number %(range)s for %(ref)s (no £ sign needed), or n/a if there is no figure yet (and say why in the Comment)."),
+            range=in_range,
+            ref=pi.ref,
+        )
+        prompts.append(prompt)
+        errors.append(error)
+    return "\n".join(prompts), "\n".join(errors)
+
+
+def _part_title(key: str, w: Words) -> str:
+    return w.heading(N_("Numerator")) if key == "numerator" else w.heading(N_("Denominator"))
+
+
+def _part_error(key: str, what: str, w: Words) -> str:
+    if key == "numerator":
+        return w.lines(N_("Type the numerator as a number (0 or more): %(what)s"), what=what)
+    return w.lines(N_("Type the denominator as a number (0 or more): %(what)s"), what=what)
 
 
 NARRATIVE_LINES = 12  # a narrative PI's Actual is a few sentences of progress: about 300 characters, wrapped
@@ -437,6 +430,9 @@ def _metadata(ws: Any, spec: ReturnSpec, generated_at: dt.datetime, password: st
         "rows": json.dumps([[r.pi.ref, r.fingerprint] for r in spec.rows]),
     }
     keys: tuple[str, ...] = layout.META_KEYS
+    if spec.languages != ("en",):  # only then, so an English workbook is exactly the one it always was
+        values[layout.LANGUAGE_KEY] = ",".join(spec.languages)
+        keys += (layout.LANGUAGE_KEY,)
     if spec.actions:  # only then, so a council without actions keeps exactly the workbook it had
         values["actions"] = json.dumps([[a.action.ref, a.fingerprint] for a in spec.actions])
         keys += action_layout.META_KEYS

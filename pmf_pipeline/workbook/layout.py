@@ -10,10 +10,13 @@ header row is row 5; PIs follow from row 6 in library order. Header labels are s
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
+
+from pmf_pipeline.workbook.words import BOTH, N_, Words
 
 INSTRUCTIONS_SHEET = "Instructions"
 RETURN_SHEET = "Return"
@@ -23,6 +26,7 @@ SUBTITLE_ROW = 2
 HEADER_ROW = 5
 FIRST_ROW = 6
 META_KEYS = ("tool", "template_version", "council", "period", "directorate", "service", "generated_at", "fingerprint", "rows")
+LANGUAGE_KEY = "languages"  # written only for a workbook not in English alone: "cy" or "cy,en" (reading order)
 
 
 @dataclass(frozen=True)
@@ -35,27 +39,47 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ref", "PI ref", 11, locked_content=True),
-    Column("title", "Title", 38, locked_content=True),
-    Column("definition", "Definition", 50, locked_content=True),
-    Column("type", "Type", 9, locked_content=True),
-    Column("unit", "Unit", 10, locked_content=True),
-    Column("polarity", "Polarity", 12, locked_content=True),
-    Column("annual_target", "Annual target", 11, locked_content=True),
-    Column("target", "Target this quarter", 11, locked_content=True),
-    Column("earlier", "Earlier this year", 14, locked_content=True),
-    Column("last_year", "Same quarter last year", 12, locked_content=True),
-    Column("numerator", "Numerator", 12, input=True),
-    Column("denominator", "Denominator", 12, input=True),
-    Column("actual", "Actual", 22, input=True),  # wide enough for a narrative PI's few sentences
-    Column("status", "Status (live)", 18),
-    Column("comment", "Comment", 45, input=True),
-    Column("evidence", "Evidence ref", 16, input=True),
-    Column("updated_by", "Updated by", 16, input=True),
-    Column("verified_by", "Verified by", 16, input=True),
-    Column("check", "Check", 22),
+    Column("ref", N_("PI ref"), 11, locked_content=True),
+    Column("title", N_("Title"), 38, locked_content=True),
+    Column("definition", N_("Definition"), 50, locked_content=True),
+    Column("type", N_("Type"), 9, locked_content=True),
+    Column("unit", N_("Unit"), 10, locked_content=True),
+    Column("polarity", N_("Polarity"), 12, locked_content=True),
+    Column("annual_target", N_("Annual target"), 11, locked_content=True),
+    Column("target", N_("Target this quarter"), 11, locked_content=True),
+    Column("earlier", N_("Earlier this year"), 14, locked_content=True),
+    Column("last_year", N_("Same quarter last year"), 12, locked_content=True),
+    Column("numerator", N_("Numerator"), 12, input=True),
+    Column("denominator", N_("Denominator"), 12, input=True),
+    Column("actual", N_("Actual"), 22, input=True),  # wide enough for a narrative PI's few sentences
+    Column("status", N_("Status (live)"), 18),
+    Column("comment", N_("Comment"), 45, input=True),
+    Column("evidence", N_("Evidence ref"), 16, input=True),
+    Column("updated_by", N_("Updated by"), 16, input=True),
+    Column("verified_by", N_("Verified by"), 16, input=True),
+    Column("check", N_("Check"), 22),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
+LABELS = tuple(c.label for c in COLUMNS)
+
+
+def labels_in(languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The Return sheet's column headings in a workbook's language(s): ``Gwirioneddol / Actual``."""
+    w = Words(languages)
+    return tuple(w.heading(label) for label in LABELS)
+
+
+@functools.cache
+def label_sets(languages: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The headings a reader accepts, those of the workbook's language(s) first: then English, Welsh, both."""
+    out: list[tuple[str, ...]] = []
+    for langs in (languages, ("en",), ("cy",), BOTH):
+        labels = labels_in(langs)
+        if labels not in out:
+            out.append(labels)
+    return tuple(out)
+
+
 LOCKED_KEYS = tuple(c.key for c in COLUMNS if c.locked_content)
 
 # Printing the Return sheet: 19 columns squeezed onto one page width print at about 4 pt, so each
@@ -151,10 +175,29 @@ def calculated_actual_formula(row: int, multiplier: Decimal) -> str:
 
 
 FRACTION_WARNING = "Type 85 for 85%"
+CHECK_WORDS = {"comment": "Comment required", "evidence": "Evidence ref required", "fraction": FRACTION_WARNING}
+
+
+def check_words(languages: tuple[str, ...]) -> dict[str, str]:
+    """The live Check column's words in a workbook's language(s)."""
+    w = Words(languages)
+    return {
+        "comment": w.heading(N_("Comment required")),
+        "evidence": w.heading(N_("Evidence ref required")),
+        "fraction": w.heading(N_("Type 85 for 85%")),
+    }
 
 
 def check_formula(
-    row: int, decimals: int, off_label: str, worse_than: Decimal | None, better: int, evidence: bool, percent: bool = False, fraction_check: bool = False
+    row: int,
+    decimals: int,
+    off_label: str,
+    worse_than: Decimal | None,
+    better: int,
+    evidence: bool,
+    percent: bool = False,
+    fraction_check: bool = False,
+    words: dict[str, str] = CHECK_WORDS,
 ) -> str:
     """'Comment required' when off target or 10% or more worse than last year; 'Evidence ref required';
     and, for a percentage PI whose target is 5 or more, a warning when a fraction such as 0.85 is typed
@@ -165,11 +208,11 @@ def check_formula(
         op = "<=" if better > 0 else ">="
         needs.append(f"IF(ISNUMBER({a}),ROUND({typed_value(row, percent)},{decimals}){op}{_num(worse_than)},FALSE)")
     cond = needs[0] if len(needs) == 1 else f"OR({','.join(needs)})"
-    comment = f'IF(AND({cond},LEN(TRIM({c}))=0),"Comment required","")'
+    comment = f'IF(AND({cond},LEN(TRIM({c}))=0),"{words["comment"]}","")'
     if fraction_check:
-        fraction = f'IF(AND(ISNUMBER({a}),LEFT(CELL("format",{a}),1)<>"P",{a}>0,{a}<1),"{FRACTION_WARNING}","")'
+        fraction = f'IF(AND(ISNUMBER({a}),LEFT(CELL("format",{a}),1)<>"P",{a}>0,{a}<1),"{words["fraction"]}","")'
         comment = f'TRIM({fraction}&" "&{comment})'
     if not evidence:
         return f"={comment}"
-    ev = f'IF(AND(LEN({a}&"")>0,LEN(TRIM({e}))=0),"Evidence ref required","")'
+    ev = f'IF(AND(LEN({a}&"")>0,LEN(TRIM({e}))=0),"{words["evidence"]}","")'
     return f'=TRIM({comment}&" "&{ev})'

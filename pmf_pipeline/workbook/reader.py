@@ -71,6 +71,9 @@ class RawReturn:
     action_percent_cells: frozenset[str] = frozenset()
     action_columns_found: bool = True
     action_inserted: tuple[tuple[str, str], ...] = ()
+    languages: tuple[str, ...] = ("en",)  # the workbook's language(s), from its metadata (English when it says none)
+    labels: tuple[str, ...] = _LABELS  # the Return sheet's headings as sent, in the workbook's language(s)
+    action_labels: tuple[str, ...] = action_layout.LABELS  # the Actions sheet's
 
     @property
     def has_actions_sheet(self) -> bool:
@@ -122,13 +125,22 @@ def read_return(data: bytes, file: str) -> RawReturn:
         raise WorkbookError(f"the workbook is damaged and cannot be read ({type(e).__name__}). {SEND_XLSX}") from None
     metadata = {}
     for row in meta_grid[:50]:
-        if len(row) >= 2 and isinstance(row[0], str) and (row[0] in layout.META_KEYS or row[0] in action_layout.META_KEYS):
+        if len(row) >= 2 and isinstance(row[0], str) and (row[0] in layout.META_KEYS or row[0] in action_layout.META_KEYS or row[0] == layout.LANGUAGE_KEY):
             metadata[row[0]] = "" if row[1] is None else str(row[1])
     if "period" not in metadata or "directorate" not in metadata:
         raise WorkbookError(NOT_A_RETURN)
-    header, rows, positions, inserted, found = _table(grid, layout.HEADER_ROW, layout.FIRST_ROW, limit_rows, _KEYS, _LABELS, _POSITIONS, _LETTERS)
+    languages = workbook_languages(metadata.get(layout.LANGUAGE_KEY, ""))
+    label_sets = layout.label_sets(languages)
+    header, rows, positions, inserted, found = _table(grid, layout.HEADER_ROW, layout.FIRST_ROW, limit_rows, _KEYS, label_sets, _POSITIONS, _LETTERS)
     a_header, a_table, a_positions, a_inserted, a_found = _table(
-        act_grid, action_layout.HEADER_ROW, action_layout.FIRST_ROW, limit_rows, action_layout.KEYS, action_layout.LABELS, _A_POSITIONS, action_layout.LETTERS
+        act_grid,
+        action_layout.HEADER_ROW,
+        action_layout.FIRST_ROW,
+        limit_rows,
+        action_layout.KEYS,
+        action_layout.label_sets(languages),
+        _A_POSITIONS,
+        action_layout.LETTERS,
     )
     return RawReturn(
         file=file,
@@ -150,7 +162,18 @@ def read_return(data: bytes, file: str) -> RawReturn:
         action_percent_cells=styled_cells(act_xml, percent_styles(container)) if act_xml else frozenset(),
         action_columns_found=a_found,
         action_inserted=a_inserted,
+        languages=languages,
+        labels=label_sets[0],
+        action_labels=action_layout.label_sets(languages)[0],
     )
+
+
+def workbook_languages(recorded: str) -> tuple[str, ...]:
+    """The language(s) a return's metadata records ("cy", "cy,en"); English when none, or not ones pmf knows."""
+    from pmf_pipeline.i18n.languages import LANGUAGES
+
+    codes = tuple(c.strip() for c in recorded.split(",") if c.strip())
+    return codes if codes and all(c in LANGUAGES for c in codes) and len(set(codes)) == len(codes) else ("en",)
 
 
 def _table(
@@ -159,7 +182,7 @@ def _table(
     first_row: int,
     limit_rows: int,
     keys: tuple[str, ...],
-    labels: tuple[str, ...],
+    label_sets: tuple[tuple[str, ...], ...],
     default_positions: dict[str, int],
     default_letters: dict[str, str],
 ) -> tuple[tuple[str, ...], tuple[RawRow, ...], dict[str, int], tuple[tuple[str, str], ...], bool]:
@@ -167,7 +190,7 @@ def _table(
     header_i = header_row - 1
     width = len(keys) + EXTRA_COLS
     header = tuple("" if v is None else str(v).strip() for v in (grid[header_i] if len(grid) > header_i else []))[:width]
-    positions, inserted, found = _columns(header, keys, labels, default_positions)
+    positions, inserted, found = _columns(header, keys, label_sets, default_positions)
     letters = default_letters if positions is default_positions else {k: _letter(i) for k, i in positions.items()}
     rows = []
     wanted = [(k, positions.get(k)) for k in keys]
@@ -187,7 +210,7 @@ def _letter(index: int) -> str:
 
 
 def _columns(
-    header: tuple[str, ...], keys: tuple[str, ...] = _KEYS, labels: tuple[str, ...] = _LABELS, default: dict[str, int] = _POSITIONS
+    header: tuple[str, ...], keys: tuple[str, ...] = _KEYS, label_sets: tuple[tuple[str, ...], ...] = (_LABELS,), default: dict[str, int] = _POSITIONS
 ) -> tuple[dict[str, int], tuple[tuple[str, str], ...], bool]:
     """Where each layout column is: by position when the headings are as sent, else by heading.
 
@@ -195,13 +218,18 @@ def _columns(
     heading is still there exactly once, each figure is matched by its heading and the inserted
     columns are reported. When a heading is missing or doubled, positions are kept and
     ``found`` is False (validation rejects the return, naming the headings).
+
+    ``label_sets``: the headings in the workbook's language(s) first, then in the others pmf writes
+    (``layout.label_sets``), so a Welsh return is read exactly as an English one.
     """
-    if header[: len(labels)] == labels:
-        return default, (), True
+    for labels in label_sets:
+        if header[: len(labels)] == labels:
+            return default, (), True
     where: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         where.setdefault(h, []).append(i)
-    if not all(len(where.get(label, ())) == 1 for label in labels):
+    labels = next((ls for ls in label_sets if all(len(where.get(label, ())) == 1 for label in ls)), ())
+    if not labels:
         return default, (), False
     positions = {k: where[label][0] for k, label in zip(keys, labels, strict=True)}
     last = max(positions.values())

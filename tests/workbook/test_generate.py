@@ -96,7 +96,7 @@ def test_by_service(tmp_path):
 def test_generate_command_summary(tmp_path):
     result = CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "generate", "--period", "2026-27-Q2", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "Wrote 5 workbooks (57 PIs, 5 directorates) for 2026-27-Q2" in result.output
+    assert "Wrote 5 workbooks (57 PIs, 46 actions, 5 directorates) for 2026-27-Q2" in result.output
 
 
 def test_bad_period_is_a_usage_error(tmp_path):
