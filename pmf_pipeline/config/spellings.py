@@ -27,6 +27,15 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?(?:\s+(\d{4}))?$")
 
 
+class DateError(ValueError):
+    """A date that cannot be read: the English reason as the message, and its ``kind`` and ``values``
+    so a finding can say the same in the updater's language (``returns.action_checks``)."""
+
+    def __init__(self, message: str, kind: str, **values: Any) -> None:
+        super().__init__(message)
+        self.kind, self.values = kind, values
+
+
 def percent_text(value: Decimal) -> str:
     """A fraction as a percentage for messages: 0.125 is '12.5%'."""
     text = format(value.scaleb(2), "f")
@@ -50,39 +59,50 @@ def fraction(raw: Any) -> Any:
 
 def _made(year: int, month: int, day: int, typed: str) -> dt.date:
     if not 1 <= month <= 12:
-        raise ValueError(f"'{typed}' is not a date: there is no month {month}; {DATE_ADVICE}")
+        raise DateError(f"'{typed}' is not a date: there is no month {month}; {DATE_ADVICE}", "no_month", typed=typed, month=month)
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"'{typed}' is not a date: {MONTHS[month - 1].title()} {year} has no day {day}; {DATE_ADVICE}") from None
+        raise DateError(
+            f"'{typed}' is not a date: {MONTHS[month - 1].title()} {year} has no day {day}; {DATE_ADVICE}",
+            "no_day",
+            typed=typed,
+            year=year,
+            month=month,
+            day=day,
+        ) from None
 
 
 def uk_date(raw: Any) -> dt.date:
     """A date as a UK spreadsheet user writes it (see the module docstring)."""
     if isinstance(raw, dt.datetime):
         if raw.time() != dt.time(0):
-            raise ValueError(f"'{raw}' has a time of day; {DATE_ADVICE}")
+            raise DateError(f"'{raw}' has a time of day; {DATE_ADVICE}", "time", typed=str(raw))
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
     if raw is None:
-        raise ValueError(f"no date given; {DATE_ADVICE}")
+        raise DateError(f"no date given; {DATE_ADVICE}", "not_a_date", typed="")
     typed = str(raw).strip()
     if isinstance(raw, (bool, int, float)) or not typed:
-        raise ValueError(f"'{typed}' is not a date; {DATE_ADVICE}")
+        raise DateError(f"'{typed}' is not a date; {DATE_ADVICE}", "not_a_date", typed=typed)
     if m := _ISO.match(typed):
         return _made(int(m.group(1)), int(m.group(2)), int(m.group(3)), typed)
     if m := _DMY.match(typed):
         day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if len(m.group(4)) == 2:
-            raise ValueError(f"'{typed}': write the year in full, as {day:02d}/{month:02d}/20{year:02d} or 20{year:02d}-{month:02d}-{day:02d}")
+            full = (f"{day:02d}/{month:02d}/20{year:02d}", f"20{year:02d}-{month:02d}-{day:02d}")
+            raise DateError(f"'{typed}': write the year in full, as {full[0]} or {full[1]}", "short_year", typed=typed, dmy=full[0], iso=full[1])
         if month > 12 and 1 <= day <= 12:
             try:
                 meant = dt.date(year, day, month)
             except ValueError:
                 pass
             else:
-                raise ValueError(f"'{typed}' puts the month first, but dates are day first: write the date as {meant:%d/%m/%Y} or {meant.isoformat()}")
+                dmy, iso = f"{meant:%d/%m/%Y}", meant.isoformat()
+                raise DateError(
+                    f"'{typed}' puts the month first, but dates are day first: write the date as {dmy} or {iso}", "month_first", typed=typed, dmy=dmy, iso=iso
+                )
         return _made(year, month, day, typed)
     if m := _NAMED.match(typed):
         name = m.group(2).lower()
@@ -90,5 +110,5 @@ def uk_date(raw: Any) -> dt.date:
         if month and m.group(3):
             return _made(int(m.group(3)), month, int(m.group(1)), typed)
         if month:
-            raise ValueError(f"'{typed}' has no year; {DATE_ADVICE}")
-    raise ValueError(f"'{typed}' is not a date; {DATE_ADVICE}")
+            raise DateError(f"'{typed}' has no year; {DATE_ADVICE}", "no_year", typed=typed)
+    raise DateError(f"'{typed}' is not a date; {DATE_ADVICE}", "not_a_date", typed=typed)

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from pmf_pipeline.config.models import Config
 from pmf_pipeline.config.plan import ActionStatus
-from pmf_pipeline.config.spellings import uk_date
+from pmf_pipeline.config.spellings import DateError, uk_date
 from pmf_pipeline.i18n import translations
+from pmf_pipeline.i18n.formatting import month_name
 from pmf_pipeline.returns.findings import CHASE_ONLY, ERROR, WARNING, ActionRecord, Finding, ReturnResult
 from pmf_pipeline.rules.actions import PROGRESS_LOOKS, SELF_LOOKS, parse_self_rating, rate_action
 from pmf_pipeline.rules.numbers import Parsed, clean_text, parse_number
@@ -44,14 +47,18 @@ def check_actions(raw: RawReturn, spec: ReturnSpec, config: Config, result: Retu
         return
     add = result.findings.append
     file = result.file
+    _ = translations(raw.languages[0]).gettext  # the updater's language
     refs = [a.action.ref for a in spec.actions]
     if not raw.has_actions_sheet:
         add(
             Finding(
                 "sheets_changed",
                 ERROR,
-                f"the '{SHEET}' sheet was renamed or deleted, so no action updates could be read ({', '.join(refs)}). "
-                f"Please put the updates on the '{SHEET}' sheet of the workbook as sent.",
+                _(
+                    "the '%(sheet)s' sheet was renamed or deleted, so no action updates could be read (%(refs)s). "
+                    "Please put the updates on the '%(sheet)s' sheet of the workbook as sent."
+                )
+                % {"sheet": SHEET, "refs": ", ".join(refs)},
                 file,
             )
         )
@@ -63,10 +70,18 @@ def check_actions(raw: RawReturn, spec: ReturnSpec, config: Config, result: Retu
             Finding(
                 "header_altered",
                 ERROR,
-                f"the column headings of the {SHEET} sheet have been changed: "
-                + ", ".join(f"'{m}'" for m in missing)
-                + (" is" if len(missing) == 1 else " are")
-                + " missing, renamed or repeated, so the updates cannot be matched to their columns. Please put the updates into the workbook as sent.",
+                (
+                    _(
+                        "the column headings of the %(sheet)s sheet have been changed: %(headings)s is missing, renamed or repeated, "
+                        "so the updates cannot be matched to their columns. Please put the updates into the workbook as sent."
+                    )
+                    if len(missing) == 1
+                    else _(
+                        "the column headings of the %(sheet)s sheet have been changed: %(headings)s are missing, renamed or repeated, "
+                        "so the updates cannot be matched to their columns. Please put the updates into the workbook as sent."
+                    )
+                )
+                % {"sheet": SHEET, "headings": ", ".join(f"'{m}'" for m in missing)},
                 file,
                 SHEET,
                 f"A{al.HEADER_ROW}",
@@ -79,14 +94,24 @@ def check_actions(raw: RawReturn, spec: ReturnSpec, config: Config, result: Retu
             Finding(
                 "columns_inserted",
                 WARNING,
-                f"column {letter} of the {SHEET} sheet ({'headed ' + repr(heading) if heading else 'without a heading'}) was inserted; every update "
-                "was still matched by its column heading and nothing in it was read. Please leave the columns as sent next time.",
+                (
+                    _(
+                        "column %(letter)s of the %(sheet)s sheet (headed %(heading)s) was inserted; every update "
+                        "was still matched by its column heading and nothing in it was read. Please leave the columns as sent next time."
+                    )
+                    if heading
+                    else _(
+                        "column %(letter)s of the %(sheet)s sheet (without a heading) was inserted; every update "
+                        "was still matched by its column heading and nothing in it was read. Please leave the columns as sent next time."
+                    )
+                )
+                % {"letter": letter, "sheet": SHEET, "heading": repr(heading)},
                 file,
                 SHEET,
                 f"{letter}{al.HEADER_ROW}",
             )
         )
-    by_ref, held = _rows(raw, refs, result)
+    by_ref, held = _rows(raw, refs, result, _)
     saved = _saved_date(raw.saved_at) or config.framework.deadline(spec.period)
     for a in spec.actions:
         ref = a.action.ref
@@ -101,7 +126,7 @@ def _hold(result: ReturnResult, refs: list[str]) -> None:
     result.actions.extend(ActionRecord(action_ref=ref, status=None, sheet=SHEET, has_error=True) for ref in refs)
 
 
-def _rows(raw: RawReturn, refs: list[str], result: ReturnResult) -> tuple[dict[str, RawRow], dict[str, RawRow]]:
+def _rows(raw: RawReturn, refs: list[str], result: ReturnResult, _: Callable[[str], str]) -> tuple[dict[str, RawRow], dict[str, RawRow]]:
     """Rows added, deleted, duplicated or re-ordered; the rows to read by reference, and the first of duplicated ones."""
     add, file = result.findings.append, result.file
     found = [r for r in raw.action_rows if r.ref]
@@ -113,7 +138,11 @@ def _rows(raw: RawReturn, refs: list[str], result: ReturnResult) -> tuple[dict[s
                 Finding(
                     "rows_changed",
                     ERROR,
-                    f"row {r.row} of the {SHEET} sheet has an update but no action reference: rows must not be added. Move the update to the action's own row.",
+                    _(
+                        "row %(row)s of the %(sheet)s sheet has an update but no action reference: rows must not be added. "
+                        "Move the update to the action's own row."
+                    )
+                    % {"row": r.row, "sheet": SHEET},
                     file,
                     SHEET,
                     r.cell("ref"),
@@ -127,8 +156,11 @@ def _rows(raw: RawReturn, refs: list[str], result: ReturnResult) -> tuple[dict[s
                 Finding(
                     "rows_changed",
                     ERROR,
-                    f"{ref} appears {n} times on the {SHEET} sheet (rows {', '.join(str(r.row) for r in copies)}). Keep only its own row and "
-                    "delete the copies; its update is held back until then.",
+                    _(
+                        "%(ref)s appears %(count)s times on the %(sheet)s sheet (rows %(rows)s). Keep only its own row and "
+                        "delete the copies; its update is held back until then."
+                    )
+                    % {"ref": ref, "count": n, "sheet": SHEET, "rows": ", ".join(str(r.row) for r in copies)},
                     file,
                     SHEET,
                     copies[1].cell("ref"),
@@ -142,7 +174,8 @@ def _rows(raw: RawReturn, refs: list[str], result: ReturnResult) -> tuple[dict[s
                 Finding(
                     "rows_changed",
                     ERROR,
-                    f"row {copies[0].row} of the {SHEET} sheet ({ref}) was added: this return does not ask for an update of {ref}. Remove the row.",
+                    _("row %(row)s of the %(sheet)s sheet (%(ref)s) was added: this return does not ask for an update of %(ref)s. Remove the row.")
+                    % {"row": copies[0].row, "sheet": SHEET, "ref": ref},
                     file,
                     SHEET,
                     copies[0].cell("ref"),
@@ -155,7 +188,8 @@ def _rows(raw: RawReturn, refs: list[str], result: ReturnResult) -> tuple[dict[s
                 Finding(
                     "rows_changed",
                     ERROR,
-                    f"the row for action {ref} was deleted from the {SHEET} sheet: every action sent must come back. Please use the workbook as sent.",
+                    _("the row for action %(ref)s was deleted from the %(sheet)s sheet: every action sent must come back. Please use the workbook as sent.")
+                    % {"ref": ref, "sheet": SHEET},
                     file,
                     SHEET,
                     None,
@@ -170,8 +204,11 @@ def _rows(raw: RawReturn, refs: list[str], result: ReturnResult) -> tuple[dict[s
             Finding(
                 "rows_reordered",
                 WARNING,
-                f"the rows of the {SHEET} sheet have been re-ordered or sorted; every update was still read from its own action's row, "
-                "so nothing needs doing for this return. Please keep the order as sent next time.",
+                _(
+                    "the rows of the %(sheet)s sheet have been re-ordered or sorted; every update was still read from its own action's row, "
+                    "so nothing needs doing for this return. Please keep the order as sent next time."
+                )
+                % {"sheet": SHEET},
                 file,
                 SHEET,
             )
@@ -269,15 +306,18 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
             _("the Rating of %(ref)s is '%(typed)s', which is not on the council's scale: choose one of %(choices)s.")
             % {"ref": ref, "typed": rating_text, "choices": labels},
         )
-    revised = _date(v.get("revised_due"), "Revised due date", "revised_due", ref, err)
-    completed_on = _date(v.get("completed_on"), "Completion date", "completed_on", ref, err)
+    revised = _date(v.get("revised_due"), "Revised due date", "revised_due", ref, err, raw.languages[0])
+    completed_on = _date(v.get("completed_on"), "Completion date", "completed_on", ref, err, raw.languages[0])
     commentary = clean_text(v.get("commentary"))
     if len(commentary) > MAX_TEXT:
         warn(
             "text_too_long",
             "commentary",
-            f"the Commentary of {ref} is {len(commentary):,} characters long; only the first {MAX_TEXT:,} are kept and shown in the packs. "
-            "Please shorten it and send the return again.",
+            _(
+                "the Commentary of %(ref)s is %(length)s characters long; only the first %(kept)s are kept and shown in the packs. "
+                "Please shorten it and send the return again."
+            )
+            % {"ref": ref, "length": f"{len(commentary):,}", "kept": f"{MAX_TEXT:,}"},
         )
         commentary = bounded(commentary)
     updated_by = clean_text(v.get("updated_by"))
@@ -329,18 +369,42 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
             )
         return record()
     if status is ActionStatus.completed:
-        problems = []
-        if percent is None or percent != HUNDRED:
-            problems.append("has no % complete" if percent is None else f"is {_pct(percent)}% complete")
-        if completed_on is None and v.get("completed_on") in (None, ""):
-            problems.append("has no completion date")
-        if problems:
-            key = "completed_on" if "has no completion date" in problems else "percent"
+        short = percent is None or percent != HUNDRED
+        undated = completed_on is None and v.get("completed_on") in (None, "")
+        if short or undated:
+            if not short:
+                message = _(
+                    "%(ref)s is marked Completed but has no completion date: a completed action is 100%% complete, with the date it was completed. "
+                    "Type both, or choose another status."
+                )
+            elif percent is None:
+                message = (
+                    _(
+                        "%(ref)s is marked Completed but has no %% complete and has no completion date: a completed action is 100%% complete, "
+                        "with the date it was completed. Type both, or choose another status."
+                    )
+                    if undated
+                    else _(
+                        "%(ref)s is marked Completed but has no %% complete: a completed action is 100%% complete, with the date it was completed. "
+                        "Type both, or choose another status."
+                    )
+                )
+            else:
+                message = (
+                    _(
+                        "%(ref)s is marked Completed but is %(percent)s%% complete and has no completion date: a completed action is 100%% complete, "
+                        "with the date it was completed. Type both, or choose another status."
+                    )
+                    if undated
+                    else _(
+                        "%(ref)s is marked Completed but is %(percent)s%% complete: a completed action is 100%% complete, with the date it was completed. "
+                        "Type both, or choose another status."
+                    )
+                )
             err(
                 "action_completed_incomplete",
-                key,
-                f"{ref} is marked Completed but {' and '.join(problems)}: a completed action is 100% complete, with the date it was completed. "
-                "Type both, or choose another status.",
+                "completed_on" if undated else "percent",
+                message % {"ref": ref, "percent": _pct(percent) if percent is not None else ""},
             )
     if percent is not None and last_percent is not None and percent < last_percent:
         warn(
@@ -368,13 +432,29 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
             % {"ref": ref, "due": f"{action.due:%d/%m/%Y}", "ask": ask},
         )
     if rated.disagrees:
-        progress = PROGRESS_LOOKS[rated.progress].label.lower()
-        done = f"{_pct(percent)}%" if percent is not None else "no %"
+        message = (
+            _(
+                "%(ref)s is rated %(rating)s but is %(percent)s%% complete against %(expected)s%% expected by the end of the quarter "
+                "(%(progress)s on expected progress). Check the rating, or explain it in the Commentary."
+            )
+            if percent is not None
+            else _(
+                "%(ref)s is rated %(rating)s but is no %% complete against %(expected)s%% expected by the end of the quarter "
+                "(%(progress)s on expected progress). Check the rating, or explain it in the Commentary."
+            )
+        )
+        label = SELF_LOOKS[scheme][rating or ""].label
         warn(
             "action_rating_inconsistent",
             "rating",
-            f"{ref} is rated {SELF_LOOKS[scheme][rating or ''].label} but is {done} complete against {expected}% expected by the end of the quarter "
-            f"({progress} on expected progress). Check the rating, or explain it in the Commentary.",
+            message
+            % {
+                "ref": ref,
+                "rating": _(label),
+                "percent": _pct(percent) if percent is not None else "",
+                "expected": expected,
+                "progress": _(PROGRESS_LOOKS[rated.progress].label).lower(),
+            },
         )
     if rated.needs_commentary and not commentary:
         if rated.overdue:
@@ -399,13 +479,15 @@ def _check_action(raw_row: RawRow, a: ActionSpec, scheme: str, raw: RawReturn, r
 
 def _percent(raw_row: RawRow, raw: RawReturn, err: Any, ref: str) -> tuple[Decimal | None, Parsed | None]:
     """% complete as the updater sees it: 45% typed (0.45 in a percent format) is 45; '45%' typed as text too."""
+    _ = translations(raw.languages[0]).gettext
     address = raw_row.cell("percent")
     value = raw_row.values.get("percent")
     if address in raw.action_errors:
         err(
             "action_percent_invalid",
             "percent",
-            f"the % complete of {ref} shows the spreadsheet error {raw.action_errors[address]}. Type a number from 0 to 100.",
+            _("the %% complete of %(ref)s shows the spreadsheet error %(error)s. Type a number from 0 to 100.")
+            % {"ref": ref, "error": raw.action_errors[address]},
         )
         return None, None
     parsed = parse_number(value, True)
@@ -413,21 +495,98 @@ def _percent(raw_row: RawRow, raw: RawReturn, err: Any, ref: str) -> tuple[Decim
         shown = (parsed.value * 100).normalize()
         parsed = Parsed(shown, f"{shown:f}%", note=f"typed as {shown:f}% (stored by the spreadsheet as {parsed.typed})")
     if parsed.problem:
-        err("action_percent_invalid", "percent", f"the % complete of {ref} is not a number: {parsed.problem}. Type a number from 0 to 100, such as 45.")
+        err(
+            "action_percent_invalid",
+            "percent",
+            _("the %% complete of %(ref)s is not a number: %(problem)s. Type a number from 0 to 100, such as 45.")
+            % {"ref": ref, "problem": number_problem(parsed.problem, raw.languages[0])},
+        )
         return None, parsed
     if parsed.value is not None and not (0 <= parsed.value <= HUNDRED):
-        err("action_percent_invalid", "percent", f"the % complete of {ref} is {_pct(parsed.value)}, outside 0 to 100. Type a number from 0 to 100, such as 45.")
+        err(
+            "action_percent_invalid",
+            "percent",
+            _("the %% complete of %(ref)s is %(percent)s, outside 0 to 100. Type a number from 0 to 100, such as 45.")
+            % {"ref": ref, "percent": _pct(parsed.value)},
+        )
         return None, parsed
     return parsed.value, parsed
 
 
-def _date(value: object, label: str, key: str, ref: str, err: Any) -> dt.date | None:
+def _date(value: object, label: str, key: str, ref: str, err: Any, lang: str) -> dt.date | None:
+    _ = translations(lang).gettext
     if value is None or value == "":
         return None
     try:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise ValueError(f"'{clean_text(value)}' is a number; write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 24/07/2026 or 2026-07-24")
+            typed = clean_text(value)
+            raise DateError(f"'{typed}' is a number; write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 24/07/2026 or 2026-07-24", "number", typed=typed)
         return uk_date(value)
-    except ValueError as e:
-        err("action_date_invalid", key, f"the {label} of {ref}: {e}.")
+    except DateError as e:
+        err("action_date_invalid", key, _("the %(label)s of %(ref)s: %(problem)s.") % {"label": _(label), "ref": ref, "problem": date_problem(e, lang)})
         return None
+    except ValueError as e:  # every reason uk_date gives is a DateError; this keeps any other as it is
+        err("action_date_invalid", key, _("the %(label)s of %(ref)s: %(problem)s.") % {"label": _(label), "ref": ref, "problem": str(e)})
+        return None
+
+
+def date_problem(e: DateError, lang: str) -> str:
+    """Why a typed date cannot be read, in the updater's language (in English, exactly ``str(e)``)."""
+    if lang == "en":
+        return str(e)
+    _ = translations(lang).gettext
+    v = e.values
+    if e.kind == "number":
+        return _("'%(typed)s' is a number; write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 24/07/2026 or 2026-07-24") % v
+    if e.kind == "time":
+        return _("'%(typed)s' has a time of day; write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 24/07/2026 or 2026-07-24") % v
+    if e.kind == "short_year":
+        return _("'%(typed)s': write the year in full, as %(dmy)s or %(iso)s") % v
+    if e.kind == "month_first":
+        return _("'%(typed)s' puts the month first, but dates are day first: write the date as %(dmy)s or %(iso)s") % v
+    if e.kind == "no_month":
+        return _("'%(typed)s' is not a date: there is no month %(month)s; write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 24/07/2026 or 2026-07-24") % v
+    if e.kind == "no_day":
+        values = {**v, "month": month_name(v["month"], lang)}
+        return (
+            _("'%(typed)s' is not a date: %(month)s %(year)s has no day %(day)s; write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 24/07/2026 or 2026-07-24")
+            % values
+        )
+    if e.kind == "no_year":
+        return _("'%(typed)s' has no year; write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 24/07/2026 or 2026-07-24") % v
+    if e.kind == "not_a_date" and v.get("typed"):
+        return _("'%(typed)s' is not a date; write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 24/07/2026 or 2026-07-24") % v
+    return str(e)
+
+
+_QUOTED = re.compile(r"^'(?P<typed>.*)' (?P<rest>.*)$", re.S)
+
+
+def number_problem(problem: str, lang: str) -> str:
+    """Why a typed figure is not a number (``Parsed.problem``, always English), in the updater's language.
+
+    In English it is ``problem`` exactly; a reason this does not know is left in English."""
+    if lang == "en":
+        return problem
+    _ = translations(lang).gettext
+    if problem == "the cell does not hold a finite number":
+        return _("the cell does not hold a finite number")
+    m = _QUOTED.match(problem)
+    if not m:
+        return problem
+    typed, rest = m["typed"], m["rest"]
+    if rest == "is a true/false value, not a number":
+        return _("'%(typed)s' is a true/false value, not a number") % {"typed": typed}
+    if rest == "is a date or time, not a number (the cell may be formatted as a date)":
+        return _("'%(typed)s' is a date or time, not a number (the cell may be formatted as a date)") % {"typed": typed}
+    if rest == "has a % sign but this PI is not a percentage; type the number alone":
+        return _("'%(typed)s' has a %% sign but this PI is not a percentage; type the number alone") % {"typed": typed}
+    if rest == "is not a number":
+        return _("'%(typed)s' is not a number") % {"typed": typed}
+    if rest == "is not a plausible figure: figures in a return are below 1,000,000,000,000,000":
+        return _("'%(typed)s' is not a plausible figure: figures in a return are below 1,000,000,000,000,000") % {"typed": typed}
+    if rest == "is not a plausible figure: it has more digits than any figure is measured to":
+        return _("'%(typed)s' is not a plausible figure: it has more digits than any figure is measured to") % {"typed": typed}
+    if rest == "is not a plausible figure: it has more decimal places than any figure is measured to":
+        return _("'%(typed)s' is not a plausible figure: it has more decimal places than any figure is measured to") % {"typed": typed}
+    return problem

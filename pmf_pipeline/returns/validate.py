@@ -19,7 +19,7 @@ from pmf_pipeline.errors import WorkbookError
 from pmf_pipeline.i18n import translations
 from pmf_pipeline.master.earlier import EarlierFigures, from_history
 from pmf_pipeline.periods import Period
-from pmf_pipeline.returns.action_checks import check_actions
+from pmf_pipeline.returns.action_checks import check_actions, number_problem
 from pmf_pipeline.returns.findings import CHASE_ONLY, ERROR, WARNING, Finding, ReturnResult, ValueRecord
 from pmf_pipeline.rules.numbers import LARGEST, Parsed, clean_text, parse_number
 from pmf_pipeline.rules.status import DECLINED_SIG, OFF, as_reported, rate, trend
@@ -501,7 +501,8 @@ def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, war
         err(
             "not_a_number",
             "actual",
-            _("the Actual of %(ref)s is not a number: %(problem)s. Type the figure as a plain number.") % {"ref": pi.ref, "problem": actual.problem},
+            _("the Actual of %(ref)s is not a number: %(problem)s. Type the figure as a plain number.")
+            % {"ref": pi.ref, "problem": number_problem(actual.problem, raw.languages[0])},
         )
     if pi.calculation is None:
         return actual.value, actual, None, None
@@ -509,7 +510,12 @@ def _value(row_spec: RowSpec, v: dict, raw_row: RawRow, raw: RawReturn, err, war
     for key, p in (("numerator", n), ("denominator", d)):
         if p.problem:
             part = _("numerator") if key == "numerator" else _("denominator")
-            err("not_a_number", key, _("the %(part)s of %(ref)s is not a number: %(problem)s.") % {"part": part, "ref": pi.ref, "problem": p.problem})
+            err(
+                "not_a_number",
+                key,
+                _("the %(part)s of %(ref)s is not a number: %(problem)s.")
+                % {"part": part, "ref": pi.ref, "problem": number_problem(p.problem, raw.languages[0])},
+            )
     if n.value is None and d.value is None:
         if actual.value is not None and not n.problem and not d.problem:
             err(
