@@ -132,6 +132,12 @@ class Committee(_Model):
     name_cy: str = ""
     remit: Remit = Remit()
 
+    def covers(self, item: Any) -> bool:
+        """Whether a PI or action is in this committee's remit: assigned to it, or of a directorate or
+        objective the remit names (a remit's ``pis`` list names PIs alone: ``Config.committee_pis``)."""
+        r = self.remit
+        return self.code in item.committees or item.directorate in r.directorates or (item.objective is not None and item.objective in r.objectives)
+
 
 class Term(_Model):
     """What the council calls something, in the singular and plural, as a sentence writes it (lower case
@@ -486,12 +492,7 @@ class Config(_Model):
         return [a for a in self.actions.values() if a.directorate == directorate and a.due_update(period) and (service is None or a.service == service)]
 
     def committee_actions(self, committee: Committee) -> list[Action]:
-        r = committee.remit
-        return [
-            a
-            for a in self.actions.values()
-            if committee.code in a.committees or a.directorate in r.directorates or (a.objective is not None and a.objective in r.objectives)
-        ]
+        return [a for a in self.actions.values() if committee.covers(a)]
 
     def target_for(self, pi: PI, period: Period) -> Decimal | None:
         """This quarter's target: the profiled target if there is one, else the cumulative share or the annual."""
@@ -514,12 +515,4 @@ class Config(_Model):
         return pi.tolerance if pi.tolerance is not None else self.framework.tolerance
 
     def committee_pis(self, committee: Committee) -> list[PI]:
-        r = committee.remit
-        return [
-            pi
-            for pi in self.pis.values()
-            if committee.code in pi.committees
-            or pi.ref in r.pis
-            or pi.directorate in r.directorates
-            or (pi.objective is not None and pi.objective in r.objectives)
-        ]
+        return [pi for pi in self.pis.values() if committee.covers(pi) or pi.ref in committee.remit.pis]

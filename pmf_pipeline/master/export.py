@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 from pathlib import Path, PureWindowsPath
+from typing import Any
 
 from pmf_pipeline.master.results import PIResult
 from pmf_pipeline.periods import Period
@@ -136,19 +137,10 @@ def export_xlsx(results: list[PIResult], out: Path, title: str, ratings: dict[st
     """The master workbook the team is used to: one sheet, filters, frozen header, statuses coloured and labelled.
 
     The ``*_value`` columns hold numbers, shown with the PI's unit and decimals (``units.excel_format``)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     cols = columns(open_data)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Master"
-    put(ws["A1"], title)  # the council's name is text, whatever it begins with
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(list(cols))
-    for c in ws[2]:
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = PatternFill("solid", fgColor="1F3864")
+    wb, ws = new_sheet("Master", title, cols)
     for result, r in zip(results, rows(results, ratings, open_data), strict=True):
         row_n = ws.max_row + 1
         for col, k in enumerate(cols, start=1):
@@ -168,12 +160,37 @@ def export_xlsx(results: list[PIResult], out: Path, title: str, ratings: dict[st
         tl = TREND_LOOKS.get(result.trend)
         if tl:
             put(trend_cell, f"{tl.symbol} {tl.label}")
-    widths = {"title": 50, "comment": 60, "source": 40}
+    finish_sheet(wb, ws, cols, ("title", "comment"), out)
+
+
+def new_sheet(name: str, title: str, cols: tuple[str, ...]) -> tuple[Any, Any]:
+    """A workbook of one sheet: the title in A1, then the header row (white on dark blue)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = name
+    put(ws["A1"], title)  # the council's name is text, whatever it begins with
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(list(cols))
+    for c in ws[2]:
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = PatternFill("solid", fgColor="1F3864")
+    return wb, ws
+
+
+def finish_sheet(wb: Any, ws: Any, cols: tuple[str, ...], wide: tuple[str, str], out: Path) -> None:
+    """Column widths (``wide``: the title column, then the long-text one), wrapping in those two, the
+    header and first columns frozen, filters; the file written whole or not at all."""
+    from openpyxl.styles import Alignment
+
+    widths = {wide[0]: 50, wide[1]: 60, "source": 40}
     for i, k in enumerate(cols, start=1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = widths.get(k, 14)
     for row in ws.iter_rows(min_row=3):
         for c in row:
-            c.alignment = Alignment(vertical="top", wrap_text=c.column_letter in ("D", "N"))
+            c.alignment = Alignment(vertical="top", wrap_text=cols[c.column - 1] in wide)
     ws.freeze_panes = "D3"
     ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(cols)).column_letter}{ws.max_row}"
     with replacing(out) as tmp:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pmf_pipeline.config.plan import ActionStatus
 from pmf_pipeline.master.action_results import ActionResult
-from pmf_pipeline.master.export import _number, _source
+from pmf_pipeline.master.export import _number, _source, finish_sheet, new_sheet
 from pmf_pipeline.periods import Period
 from pmf_pipeline.rules.actions import PROGRESS_LOOKS, SELF_LOOKS
 from pmf_pipeline.rules.status import Look
@@ -143,19 +143,10 @@ def export_actions_csv(results: list[ActionResult], out: Path, scheme: str, open
 
 def export_actions_xlsx(results: list[ActionResult], out: Path, title: str, scheme: str, open_data: bool = False) -> None:
     """One sheet, "Actions": filters, frozen header, the reported rating coloured; numbers and dates as such."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     cols = action_columns(open_data)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    put(ws["A1"], title)
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(list(cols))
-    for c in ws[2]:
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = PatternFill("solid", fgColor="1F3864")
+    wb, ws = new_sheet("Actions", title, cols)
     for result, r in zip(results, action_rows(results, scheme, open_data), strict=True):
         row_n = ws.max_row + 1
         for col, k in enumerate(cols, start=1):
@@ -173,16 +164,7 @@ def export_actions_xlsx(results: list[ActionResult], out: Path, title: str, sche
         look = result.rated.look
         put(rating_cell, f"{look.symbol} {look.label}")
         rating_cell.fill = PatternFill("solid", fgColor=look.colour.lstrip("#"))
-    widths = {"title": 50, "commentary": 60, "source": 40}
-    for i, k in enumerate(cols, start=1):
-        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = widths.get(k, 14)
-    for row in ws.iter_rows(min_row=3):
-        for c in row:
-            c.alignment = Alignment(vertical="top", wrap_text=cols[c.column - 1] in ("title", "commentary"))
-    ws.freeze_panes = "D3"
-    ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(cols)).column_letter}{ws.max_row}"
-    with replacing(out) as tmp:
-        wb.save(tmp)
+    finish_sheet(wb, ws, cols, ("title", "commentary"), out)
 
 
 def export_period_actions(config_dir: str | Path, data_dir: str | Path, period: Period, out: Path, fmt: str = "csv", open_data: bool = False) -> int:
